@@ -1,0 +1,31 @@
+package dev.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One route: what it matches (path template, methods, host, headers) and where it sends the request.
+ *
+ * @param methods      upper-case method names; empty means any method
+ * @param host         exact host or {@code *.suffix} wildcard, empty for any
+ * @param headers      header name (lower case) to exact value; all must match
+ * @param upstream     either the name of an entry in {@code upstreams}, or an inline URL template such as
+ *                     {@code http://{app}.apps.internal:8080} (see {@link #inlineUpstream()})
+ * @param rewrite      replaces the whole path, a template over the path variables ({@code {**}} is the rest)
+ * @param stripPrefix  a template removed from the front of the path
+ * @param maxBodySize  overrides {@code listen.max-body-size} for this route
+ */
+public record RouteConfig(String name, String path, List<String> methods, Optional<String> host,
+                          Map<String, String> headers, String upstream, Optional<String> rewrite,
+                          Optional<String> stripPrefix, Optional<Long> maxBodySize) {
+    public RouteConfig {
+        methods = List.copyOf(methods);
+        headers = Map.copyOf(headers);
+    }
+
+    /** True when {@link #upstream()} is a URL (template) rather than the name of a configured upstream. */
+    public boolean inlineUpstream() {
+        return upstream.contains("://");
+    }
+}
