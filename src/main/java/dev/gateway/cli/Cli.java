@@ -1,0 +1,37 @@
+package dev.gateway.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command tree; {@link #run} is also the test seam: it returns the exit code instead of exiting. */
+@Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "A single-binary API gateway configured by one hot-reloaded YAML file.",
+        subcommands = {ServeCommand.class, ValidateCommand.class, RoutesCommand.class, EchoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Cli {
+    /** Exit code for a usage error (bad options), as picocli reports it. */
+    static final int USAGE = 2;
+
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        // Helidon logs through JUL; keep its INFO chatter out of the gateway's own event log
+        Logger.getLogger("").setLevel(Level.WARNING);
+        CommandLine cmd = new CommandLine(new Cli());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    /** Prints the version recorded in the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"gateway " + (v == null ? "dev" : v)};
+        }
+    }
+}

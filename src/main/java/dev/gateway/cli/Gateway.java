@@ -1,0 +1,84 @@
+package dev.gateway.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.gateway.config.ConfigError;
+import dev.gateway.config.ConfigException;
+import dev.gateway.config.ConfigLoader;
+import dev.gateway.config.LoadedConfig;
+import dev.gateway.observe.AccessLog;
+import dev.gateway.observe.EventLog;
+import dev.gateway.reload.ConfigWatcher;
+import dev.gateway.reload.Reloader;
+import dev.gateway.runtime.GatewayServer;
+import dev.gateway.runtime.SnapshotFactory;
+import dev.gateway.runtime.SnapshotHolder;
+
+/**
+ * A running gateway and the composition root: loads the file, builds the first snapshot, starts the listener
+ * and the file watcher that hot-reloads. {@code serve} runs one; tests start one in-process.
+ */
+public final class Gateway implements AutoCloseable {
+    /** How long a replaced snapshot may finish its requests before its dropped pools are closed anyway. */
+    static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
+
+    private final LoadedConfig initial;
+    private final GatewayServer server;
+    private final ConfigWatcher watcher;
+    private final EventLog events;
+    private final int port;
+
+    private Gateway(LoadedConfig initial, GatewayServer server, ConfigWatcher watcher, EventLog events, int port) {
+        this.initial = initial;
+        this.server = server;
+        this.watcher = watcher;
+        this.events = events;
+        this.port = port;
+    }
+
+    /**
+     * Loads {@code file} and starts serving it. {@code portOverride} replaces listen.port when not null (0 picks
+     * a free port). Throws ConfigException when the file is invalid; nothing is started then.
+     */
+    public static Gateway start(Path file, Map<String, String> env, Integer portOverride, PrintStream accessOut,
+                                PrintStream eventOut) throws ConfigException, IOException {
+        EventLog events = new EventLog(eventOut);
+        ConfigLoader loader = new ConfigLoader(env);
+        LoadedConfig loaded = loader.load(file);
+        for (ConfigError w : loaded.warnings()) events.warn(w.toString());
+        SnapshotFactory factory = new SnapshotFactory();
+        SnapshotHolder holder = new SnapshotHolder(factory.build(loaded, null), events);
+        var listen = loaded.config().listen();
+        if (portOverride != null) {
+            listen = new dev.gateway.config.ListenConfig(listen.host(), portOverride, listen.shutdownGrace(),
+                    listen.maxBodySize(), listen.maxHeaderSize());
+        }
+        GatewayServer server = new GatewayServer(listen, holder, new AccessLog(accessOut), events);
+        int port = server.start();
+        Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE);
+        ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
+                reloader::reloadNow);
+        events.info("gateway listening on http://" + listen.host() + ":" + port + " with " + file + " ("
+                + loaded.config().routes().size() + " routes, " + loaded.config().upstreams().size()
+                + " upstreams, sha256 " + loaded.sha256().substring(0, 8) + ")");
+        return new Gateway(loaded, server, watcher, events, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Drains and stops within the config's shutdown-grace. */
+    @Override
+    public void close() {
+        Duration grace = initial.config().listen().shutdownGrace();
+        events.info("draining: finishing in-flight requests for up to " + grace.toMillis() + "ms");
+        watcher.close();
+        server.shutdown(grace);
+        events.info("stopped");
+    }
+}

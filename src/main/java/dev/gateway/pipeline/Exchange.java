@@ -1,0 +1,53 @@
+package dev.gateway.pipeline;
+
+/**
+ * What the gateway learns about one request as it passes through: identity, routing decision, outcome and byte
+ * counts. Created by the handler, filled in by each step, read by the access log. One per request, used by one
+ * thread at a time, so plain fields suffice.
+ */
+public final class Exchange {
+    private final long startNanos;
+    private final long startEpochMillis;
+    private final String requestId;
+    private final String clientIp;
+    private final String method;
+    private final String path;
+    private String route;
+    private String upstream;
+    private String target;
+    private int status;
+    private long bytesIn;
+    private long bytesOut;
+
+    public Exchange(long startNanos, long startEpochMillis, String requestId, String clientIp, String method, String path) {
+        this.startNanos = startNanos;
+        this.startEpochMillis = startEpochMillis;
+        this.requestId = requestId;
+        this.clientIp = clientIp;
+        this.method = method;
+        this.path = path;
+    }
+
+    public long startNanos() { return startNanos; }
+    public long startEpochMillis() { return startEpochMillis; }
+    public String requestId() { return requestId; }
+    public String clientIp() { return clientIp; }
+    public String method() { return method; }
+    public String path() { return path; }
+    public String route() { return route; }
+    public String upstream() { return upstream; }
+    public String target() { return target; }
+    public int status() { return status; }
+    public long bytesIn() { return bytesIn; }
+    public long bytesOut() { return bytesOut; }
+
+    public void route(String route, String upstream) {
+        this.route = route;
+        this.upstream = upstream;
+    }
+
+    public void target(String target) { this.target = target; }
+    public void status(int status) { this.status = status; }
+    public void bytesIn(long bytesIn) { this.bytesIn = bytesIn; }
+    public void bytesOut(long bytesOut) { this.bytesOut = bytesOut; }
+}

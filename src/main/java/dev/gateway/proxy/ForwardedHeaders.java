@@ -1,0 +1,67 @@
+package dev.gateway.proxy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+
+/**
+ * RFC 9110 header rules for a proxy: drops hop-by-hop headers and those the Connection header names, in both
+ * directions, and sets X-Forwarded-For/-Proto/-Host and X-Request-Id on the way up.
+ */
+final class ForwardedHeaders {
+    /** Hop-by-hop (RFC 9110 7.6.1) plus headers the gateway or the client library sets itself. */
+    private static final Set<String> DROP_UP = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
+            "x-request-id");
+    private static final Set<String> DROP_DOWN = Set.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
+            "content-length", "x-request-id");
+
+    private ForwardedHeaders() {
+    }
+
+    static List<Map.Entry<String, String>> upstream(Headers in, String clientIp, String requestId) {
+        Set<String> named = connectionTokens(in);
+        List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4);
+        for (Header h : in) {
+            String lower = h.headerName().lowerCase();
+            if (DROP_UP.contains(lower) || named.contains(lower)) continue;
+            for (String v : h.allValues()) out.add(Map.entry(h.name(), v));
+        }
+        String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR) ? in.get(HeaderNames.X_FORWARDED_FOR).get() : null;
+        out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? clientIp : priorFor + ", " + clientIp));
+        out.add(Map.entry("X-Forwarded-Proto", "http"));
+        if (in.contains(HeaderNames.HOST)) out.add(Map.entry("X-Forwarded-Host", in.get(HeaderNames.HOST).get()));
+        out.add(Map.entry("X-Request-Id", requestId));
+        return out;
+    }
+
+    /** True when a response header from upstream may go on to the client. */
+    static boolean passesDown(String name, Set<String> connectionTokens) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !DROP_DOWN.contains(lower) && !connectionTokens.contains(lower);
+    }
+
+    static Set<String> connectionTokens(Headers in) {
+        if (!in.contains(HeaderNames.CONNECTION)) return Set.of();
+        return tokens(in.get(HeaderNames.CONNECTION).allValues());
+    }
+
+    static Set<String> tokens(List<String> connectionValues) {
+        Set<String> out = new java.util.HashSet<>();
+        for (String v : connectionValues) {
+            for (String t : v.split(",")) {
+                String token = t.trim().toLowerCase(Locale.ROOT);
+                if (!token.isEmpty()) out.add(token);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,160 @@
+package dev.gateway.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.gateway.pipeline.Exchange;
+import dev.gateway.pipeline.Problem;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * The last step of a route: picks the target, sends the request upstream with its body streamed, and streams
+ * the response back. Maps failures to 502/504/413 problems. Built once per route; thread-safe.
+ */
+public final class ProxyStage {
+    private static final int BUFFER = 16 * 1024;
+
+    private final String upstreamName;
+    private final TargetResolver resolver;
+    private final UpstreamClient client;
+    private final PathRewrite rewrite;
+    private final long maxBodySize;
+
+    public ProxyStage(String upstreamName, TargetResolver resolver, UpstreamClient client, PathRewrite rewrite,
+                      long maxBodySize) {
+        this.upstreamName = upstreamName;
+        this.resolver = resolver;
+        this.client = client;
+        this.rewrite = rewrite;
+        this.maxBodySize = maxBodySize;
+    }
+
+    public String upstreamName() {
+        return upstreamName;
+    }
+
+    public void handle(ServerRequest req, ServerResponse res, Exchange ex, String path, Map<String, String> variables,
+                       String rest) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBodySize) {
+            Problem.send(res, ex, 413, "request body of " + declared + " bytes is larger than the limit of "
+                    + maxBodySize + " bytes");
+            return;
+        }
+        boolean hasBody = declared > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
+        if (hasBody && "OPTIONS".equals(req.prologue().method().text())
+                && !req.headers().contains(HeaderNames.CONTENT_TYPE)) {
+            // RFC 9110 9.3.7 requires it, and the upstream client refuses to send one without it
+            Problem.send(res, ex, 400, "an OPTIONS request with content must have a Content-Type");
+            return;
+        }
+        Target target;
+        try {
+            target = resolver.resolve(variables);
+        } catch (TargetResolver.InvalidTargetException e) {
+            Problem.send(res, ex, 400, e.getMessage());
+            return;
+        }
+        ex.target(target.origin().toString());
+        String query = req.query().rawValue();
+        String upstreamPath = rewrite.apply(path, variables, rest);
+        String pathAndQuery = query == null || query.isEmpty() ? upstreamPath : upstreamPath + "?" + query;
+
+        ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
+        UpstreamRequest up = new UpstreamRequest(req.prologue().method().text(), target.origin(), pathAndQuery,
+                ForwardedHeaders.upstream(req.headers(), ex.clientIp(), ex.requestId()), body, declared);
+
+        target.begin();
+        try {
+            UpstreamResponse response;
+            try {
+                response = client.send(up);
+            } catch (UpstreamFailure f) {
+                if (body != null) ex.bytesIn(body.count());
+                fail(res, ex, f);
+                return;
+            }
+            if (body != null) ex.bytesIn(body.count());
+            relay(req, res, ex, response);
+        } finally {
+            target.end();
+        }
+    }
+
+    private void fail(ServerResponse res, Exchange ex, UpstreamFailure f) {
+        switch (f.kind()) {
+            case CONNECT, PROTOCOL -> Problem.send(res, ex, 502, "upstream '" + upstreamName + "' is unavailable");
+            case TIMEOUT -> Problem.send(res, ex, 504, "upstream '" + upstreamName + "' did not answer in time");
+            case BODY_TOO_LARGE -> Problem.send(res, ex, 413, "request body is larger than the limit of "
+                    + maxBodySize + " bytes");
+            case CLIENT_ABORTED -> {
+                ex.status(499);
+                throw new CloseConnectionException("client stopped sending its request body", f);
+            }
+        }
+    }
+
+    private void relay(ServerRequest req, ServerResponse res, Exchange ex, UpstreamResponse response) {
+        int status = response.status();
+        res.status(Status.create(status));
+        ex.status(status);
+        List<String> connectionValues = new ArrayList<>(1);
+        response.forEachHeader((name, value) -> {
+            if (name.equalsIgnoreCase("connection")) connectionValues.add(value);
+        });
+        Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
+        response.forEachHeader((name, value) -> {
+            if (ForwardedHeaders.passesDown(name, named)) res.headers().add(HeaderValues.create(name, value));
+        });
+        res.header(Problem.X_REQUEST_ID, ex.requestId());
+        boolean bodyAllowed = status >= 200 && status != 204 && status != 304
+                && !"HEAD".equals(req.prologue().method().text());
+        InputStream in = response.body();
+        if (!bodyAllowed || in == null) {
+            response.close();
+            res.send();
+            return;
+        }
+        long length = response.contentLength();
+        if (length >= 0) res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+        stream(in, res, ex, response);
+    }
+
+    private static void stream(InputStream in, ServerResponse res, Exchange ex, UpstreamResponse response) {
+        byte[] buffer = new byte[BUFFER];
+        long sent = 0;
+        OutputStream out = res.outputStream();
+        try {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    response.abort();
+                    throw new CloseConnectionException("upstream response body failed", e);
+                }
+                if (n < 0) break;
+                out.write(buffer, 0, n);
+                sent += n;
+            }
+            out.close();
+            response.close();
+        } catch (IOException | UncheckedIOException e) {
+            response.abort();
+            throw new CloseConnectionException("client went away while receiving the response", e);
+        } finally {
+            ex.bytesOut(sent);
+        }
+    }
+}

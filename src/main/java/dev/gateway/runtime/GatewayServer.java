@@ -1,0 +1,80 @@
+package dev.gateway.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.gateway.config.ListenConfig;
+import dev.gateway.observe.AccessLog;
+import dev.gateway.observe.EventLog;
+import io.helidon.http.DirectHandler.EventType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
+
+/**
+ * The client-facing listener: one Helidon server whose only route is the {@link GatewayHandler}. Knows how to
+ * start, and how to drain (health turns 503, new requests are refused, in-flight ones finish up to the grace
+ * period) and stop.
+ */
+public final class GatewayServer {
+    private final SnapshotHolder holder;
+    private final EventLog events;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final GatewayHandler handler;
+    private final WebServer server;
+
+    public GatewayServer(ListenConfig listen, SnapshotHolder holder, AccessLog accessLog, EventLog events) {
+        this.holder = holder;
+        this.events = events;
+        this.handler = new GatewayHandler(holder, accessLog, events, draining::get);
+        ProblemDirectHandler problems = new ProblemDirectHandler();
+        this.server = WebServer.builder()
+                .host(listen.host())
+                .port(listen.port())
+                .shutdownHook(false)
+                .maxPayloadSize(-1)
+                .shutdownGracePeriod(Duration.ofMillis(500))
+                .addProtocol(Http1Config.builder()
+                        .maxHeadersSize((int) Math.min(Integer.MAX_VALUE, listen.maxHeaderSize()))
+                        .maxPrologueLength(8192)
+                        .validateRequestHeaders(true)
+                        .build())
+                .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
+                .errorHandling(e -> e.includeEntity(true))
+                .directHandlers(d -> {
+                    for (EventType type : EventType.values()) d.addHandler(type, problems);
+                })
+                .routing(r -> r.any(handler))
+                .build();
+    }
+
+    /** Binds and starts serving; returns the bound port. */
+    public int start() {
+        server.start();
+        return server.port();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Drains: health answers 503 and new requests get 503 at once, in-flight requests get up to {@code grace}
+     * to finish; then the listener stops and every snapshot resource is closed.
+     */
+    public void shutdown(Duration grace) {
+        draining.set(true);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (handler.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        long left = handler.inFlight();
+        if (left > 0) events.warn("shutdown grace of " + grace.toMillis() + "ms ended with " + left + " requests in flight");
+        server.stop();
+        holder.close(Duration.ZERO);
+    }
+}

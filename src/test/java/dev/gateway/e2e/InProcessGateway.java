@@ -1,0 +1,57 @@
+package dev.gateway.e2e;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import dev.gateway.cli.Gateway;
+
+/** A gateway started in the test JVM on a free port, with its access log and event log captured in memory. */
+final class InProcessGateway implements AutoCloseable {
+    private final Gateway gateway;
+    private final ByteArrayOutputStream access;
+    private final ByteArrayOutputStream events;
+
+    private InProcessGateway(Gateway gateway, ByteArrayOutputStream access, ByteArrayOutputStream events) {
+        this.gateway = gateway;
+        this.access = access;
+        this.events = events;
+    }
+
+    static InProcessGateway start(Path config) throws Exception {
+        ByteArrayOutputStream access = new ByteArrayOutputStream();
+        ByteArrayOutputStream events = new ByteArrayOutputStream();
+        Gateway g = Gateway.start(config, Map.of(), 0, new PrintStream(access, true, StandardCharsets.UTF_8),
+                new PrintStream(events, true, StandardCharsets.UTF_8));
+        return new InProcessGateway(g, access, events);
+    }
+
+    int port() {
+        return gateway.port();
+    }
+
+    URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    List<String> accessLines() {
+        synchronized (access) {
+            return access.toString(StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    String events() {
+        synchronized (events) {
+            return events.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
