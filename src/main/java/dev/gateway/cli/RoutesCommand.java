@@ -1,14 +1,165 @@
 package dev.gateway.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
+import dev.gateway.config.ConfigError;
+import dev.gateway.config.ConfigException;
+import dev.gateway.config.ConfigLoader;
+import dev.gateway.config.LoadedConfig;
+import dev.gateway.config.RouteConfig;
+import dev.gateway.config.UpstreamConfig;
+import dev.gateway.proxy.PathRewrite;
+import dev.gateway.proxy.ProxyStage;
+import dev.gateway.routing.Candidate;
+import dev.gateway.routing.InvalidPathException;
+import dev.gateway.routing.PathNormalizer;
+import dev.gateway.routing.Router;
+import dev.gateway.runtime.RuntimeSnapshot;
+import dev.gateway.runtime.SnapshotFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code gateway routes}: prints the route table, or explains which route would serve a request. */
-@Command(name = "routes", mixinStandardHelpOptions = true, description = "Print the route table.")
+/** {@code gateway routes}: prints the route table, or explains which route would serve a request and why. */
+@Command(name = "routes", mixinStandardHelpOptions = true,
+        description = "Print the route table, or with --match say which route would serve a request, and why.",
+        footer = {"", "Examples:", "  gateway routes --config gateway.yaml",
+                "  gateway routes --config gateway.yaml --match \"GET /api/v1/users/me\"",
+                "  gateway routes --config gateway.yaml --match \"POST /apps/shop/cart\" --host shop.example.com "
+                        + "--header X-Tenant=acme"})
 final class RoutesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, defaultValue = "gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--match", paramLabel = "\"METHOD /path?query\"", description = "A request to route.")
+    String match;
+
+    @Option(names = "--host", description = "Host header of the request to route.")
+    String host;
+
+    @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A request header (repeatable).")
+    Map<String, String> headers = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
-        return 0;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LoadedConfig loaded;
+        RuntimeSnapshot snapshot;
+        try {
+            loaded = new ConfigLoader(System.getenv()).load(config);
+            snapshot = new SnapshotFactory().build(loaded, null);
+        } catch (ConfigException e) {
+            for (ConfigError f : e.findings()) err.println(f);
+            return 1;
+        }
+        try {
+            Map<String, RouteConfig> byName = loaded.config().routes().stream()
+                    .collect(Collectors.toMap(RouteConfig::name, r -> r));
+            if (match == null) {
+                table(out, loaded);
+                return 0;
+            }
+            return explain(out, loaded, snapshot.router(), byName);
+        } finally {
+            snapshot.close();
+        }
+    }
+
+    private void table(PrintWriter out, LoadedConfig loaded) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "UPSTREAM", "PATH UPSTREAM", "DEFINED AT"});
+        List<RouteConfig> routes = loaded.config().routes();
+        for (int i = 0; i < routes.size(); i++) {
+            RouteConfig r = routes.get(i);
+            String where = loaded.locate("routes[" + i + "]").toString();
+            rows.add(new String[] {r.name(), r.methods().isEmpty() ? "*" : String.join(",", r.methods()),
+                    r.host().orElse("*") + headerText(r), r.path(), upstreamText(loaded, r), pathUpstream(r), where});
+        }
+        int[] width = new int[rows.getFirst().length];
+        for (String[] row : rows) {
+            for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < row.length; c++) {
+                line.append(c == row.length - 1 ? row[c] : String.format("%-" + (width[c] + 2) + "s", row[c]));
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private int explain(PrintWriter out, LoadedConfig loaded, Router<ProxyStage> router,
+                        Map<String, RouteConfig> byName) {
+        String[] parts = match.trim().split("\\s+", 2);
+        if (parts.length != 2 || !parts[1].startsWith("/")) {
+            throw new ParameterException(spec.commandLine(), "--match takes \"METHOD /path\", e.g. \"GET /api/users\"");
+        }
+        String method = parts[0].toUpperCase();
+        int q = parts[1].indexOf('?');
+        String rawPath = q < 0 ? parts[1] : parts[1].substring(0, q);
+        String query = q < 0 ? "" : parts[1].substring(q);
+        String path;
+        try {
+            path = PathNormalizer.normalize(rawPath);
+        } catch (InvalidPathException e) {
+            out.println(method + " " + rawPath + ": 400 Bad Request: " + e.getMessage());
+            return 1;
+        }
+        Map<String, String> lower = new LinkedHashMap<>();
+        headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
+        List<Candidate<ProxyStage>> candidates = router.explain(method, host, path, lower::get);
+        Candidate<ProxyStage> winner = candidates.stream().filter(Candidate::winner).findFirst().orElse(null);
+        out.println("request: " + method + " " + path + query + (host == null ? "" : " (host " + host + ")"));
+        if (winner == null) {
+            boolean methodOnly = candidates.stream().anyMatch(c -> c.reason().startsWith("method "));
+            out.println(methodOnly ? "answer:  405 Method Not Allowed (a route matches the path but not the method)"
+                    : "answer:  404 Not Found (no route matches)");
+        } else {
+            RouteConfig r = byName.get(winner.spec().name());
+            String upstreamPath = PathRewrite.of(r.rewrite(), r.stripPrefix())
+                    .apply(path, winner.variables(), winner.rest());
+            out.println("route:   " + r.name() + " (" + loaded.locate("routes[" + winner.index() + "]") + ")");
+            if (!winner.variables().isEmpty()) out.println("vars:    " + winner.variables());
+            out.println("sends:   " + method + " " + upstreamPath + query + " to " + upstreamText(loaded, r));
+        }
+        out.println();
+        out.println("candidates, most specific first:");
+        for (Candidate<ProxyStage> c : candidates) {
+            out.println("  " + (c.winner() ? "* " : "  ") + String.format("%-20s %-32s %s", c.spec().name(),
+                    c.spec().path().template(), c.reason()));
+        }
+        return winner == null ? 1 : 0;
+    }
+
+    private static String headerText(RouteConfig r) {
+        if (r.headers().isEmpty()) return "";
+        return " " + r.headers().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    private static String pathUpstream(RouteConfig r) {
+        if (r.rewrite().isPresent()) return "rewrite " + r.rewrite().get();
+        if (r.stripPrefix().isPresent()) return "strip " + r.stripPrefix().get();
+        return "as is";
+    }
+
+    private static String upstreamText(LoadedConfig loaded, RouteConfig r) {
+        if (r.inlineUpstream()) return r.upstream();
+        UpstreamConfig u = loaded.config().upstreams().get(r.upstream());
+        return r.upstream() + " " + u.targets().stream().map(t -> t.url() + (t.weight() == 1 ? "" : "*" + t.weight()))
+                .collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -20,8 +20,14 @@ final class RouteTableCheck {
         List<Integer> added = new ArrayList<>();
         for (RouteBinder.Bound r : routes) {
             if (r.spec() == null) continue;
-            builder.add(r.spec(), r.index());
-            added.add(r.index());
+            try {
+                builder.add(r.spec(), r.index());
+                added.add(r.index());
+            } catch (IllegalArgumentException e) {
+                // The binder checks hosts more strictly than the router; this keeps a mismatch a located error.
+                String path = "routes[" + r.index() + "]";
+                findings.error(findings.location(path), path, e.getMessage());
+            }
         }
         if (added.isEmpty()) return;
         List<RouteFinding> result;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches the config file's directory (not the file: editors save by rename and Kubernetes swaps a symlink) and
- * calls back once a burst of changes has been quiet for {@code debounce}. Also calls back every
+ * calls back once a burst of changes has been quiet for {@code debounce} (or has lasted {@code pollEvery}). Also calls back every
  * {@code pollEvery} as a safety net for missed events; the callback compares content hashes, so spurious calls
  * cost one file read. Runs on its own virtual thread until closed.
  */
@@ -42,9 +42,12 @@ public final class ConfigWatcher implements AutoCloseable {
                 WatchKey key = watch.poll(pollEvery.toMillis(), TimeUnit.MILLISECONDS);
                 if (key != null) {
                     drain(key);
-                    // let the burst settle: keep swallowing events until quiet for the debounce period
+                    // let the burst settle: keep swallowing events until quiet for the debounce period, but
+                    // no longer than pollEvery: a busy file beside the config (a log) must not hold reloads off
+                    long settleBy = System.nanoTime() + pollEvery.toNanos();
                     WatchKey more;
-                    while ((more = watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+                    while (System.nanoTime() < settleBy
+                            && (more = watch.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
                         drain(more);
                     }
                 }

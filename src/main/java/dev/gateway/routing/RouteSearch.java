@@ -95,7 +95,9 @@ final class RouteSearch<T> {
         RouteSpec spec = winner.spec();
         List<String> names = spec.path().variables();
         Map<String, String> variables = Map.of();
-        if (!names.isEmpty()) {
+        if (names.size() == 1) {
+            variables = Map.of(names.getFirst(), path.substring(varStart[0], varEnd[0]));
+        } else if (!names.isEmpty()) {
             Map<String, String> vars = new LinkedHashMap<>();
             for (int i = 0; i < names.size(); i++) {
                 vars.put(names.get(i), path.substring(varStart[i], varEnd[i]));

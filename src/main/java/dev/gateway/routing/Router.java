@@ -16,12 +16,14 @@ import java.util.function.Function;
  */
 public final class Router<T> {
     private final List<RouteEntry<T>> routes;
+    private final List<RouteSpec> specs;
     private final List<RouteEntry<T>> precedence;
     private final TrieNode<T> root;
     private final int maxVariables;
 
     private Router(List<RouteEntry<T>> routes) {
         this.routes = List.copyOf(routes);
+        this.specs = this.routes.stream().map(RouteEntry::spec).toList();
         this.root = TrieNode.of(this.routes);
         List<RouteEntry<T>> ordered = new ArrayList<>(routes.size());
         root.collect(ordered);
@@ -50,7 +52,7 @@ public final class Router<T> {
 
     /** The routes in insertion order (the indexes {@link RouteFinding} and {@link Candidate} refer to). */
     public List<RouteSpec> routes() {
-        return routes.stream().map(RouteEntry::spec).toList();
+        return specs;
     }
 
     /** Conflicts (errors) and routes that can never win (warnings), in route order. */

@@ -81,7 +81,6 @@ final class GatewayProcess implements AutoCloseable {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         try (GatewayProcess p = start(out, args)) {
             int code = p.waitForExit(START_TIMEOUT);
-            p.reader.join(10_000);
             return new Finished(code, Files.readString(out), String.join("\n", p.stderr));
         }
     }
@@ -136,6 +135,7 @@ final class GatewayProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("gateway did not exit within " + timeout + "; stderr:\n" + stderrText());
         }
+        reader.join(10_000); // so stderr() holds everything the process wrote
         return process.exitValue();
     }
 

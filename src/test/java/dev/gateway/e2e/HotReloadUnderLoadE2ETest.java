@@ -115,7 +115,9 @@ class HotReloadUnderLoadE2ETest {
                 }));
             }
             try {
-                awaitVersion(firstSeen, 0, System.nanoTime());
+                Runnable diagnose = () -> System.err.println("requests " + requests.get() + ", failures "
+                        + failures + "\ngateway stderr:\n" + gateway.stderrText());
+                awaitVersion(firstSeen, 0, System.nanoTime(), diagnose);
                 int lastValid = 0;
                 List<Integer> invalid = new ArrayList<>();
                 for (int version = 1; version <= WRITES; version++) {
@@ -126,7 +128,7 @@ class HotReloadUnderLoadE2ETest {
                     long written = System.nanoTime();
                     write(file, config(version, echo, broken), editorStyle);
                     if (valid) {
-                        long seen = awaitVersion(firstSeen, version, written);
+                        long seen = awaitVersion(firstSeen, version, written, diagnose);
                         assertThat(seen).as("version %d seen after it was written", version).isGreaterThan(written);
                         lastValid = version;
                     } else {
@@ -167,10 +169,12 @@ class HotReloadUnderLoadE2ETest {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static long awaitVersion(Map<Integer, Long> firstSeen, int version, long written) throws Exception {
+    private static long awaitVersion(Map<Integer, Long> firstSeen, int version, long written, Runnable diagnose)
+            throws Exception {
         long deadline = written + TAKE_EFFECT.toNanos();
         while (!firstSeen.containsKey(version)) {
             if (System.nanoTime() > deadline) {
+                diagnose.run();
                 throw new AssertionError("version " + version + " not served within " + TAKE_EFFECT + " (seen: "
                         + firstSeen.keySet() + ")");
             }

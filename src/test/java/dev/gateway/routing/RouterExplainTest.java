@@ -71,7 +71,7 @@ class RouterExplainTest {
         RouteMatch<String> match = r.match(method, host, path, h::get);
         List<Candidate<String>> explained = r.explain(method, host, path, h::get);
         List<Candidate<String>> winners = new ArrayList<>(explained.stream().filter(Candidate::winner).toList());
-        String request = method + " " + host + " " + path + " " + h + " in " + r.routes();
+        java.util.function.Supplier<String> request = () -> method + " " + host + " " + path + " " + h + " in " + r.routes();
         if (match instanceof RouteMatch.Found<String> f) {
             assertThat(winners).as(request).hasSize(1);
             Candidate<String> w = winners.getFirst();
