@@ -2,6 +2,7 @@ package dev.gateway.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.ref.Reference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,10 +21,17 @@ public final class Cli {
     public static int run(PrintStream out, PrintStream err, String... args) {
         // Helidon logs through JUL; keep its INFO chatter out of the gateway's own event log
         Logger.getLogger("").setLevel(Level.WARNING);
-        CommandLine cmd = new CommandLine(new Cli());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
+        // a failed bind is reported by GatewayServer in one line; Helidon's stack trace adds nothing
+        Logger startup = Logger.getLogger("io.helidon.webserver.LoomServer");
+        startup.setLevel(Level.OFF);
+        try {
+            CommandLine cmd = new CommandLine(new Cli());
+            cmd.setOut(new PrintWriter(out, true));
+            cmd.setErr(new PrintWriter(err, true));
+            return cmd.execute(args);
+        } finally {
+            Reference.reachabilityFence(startup); // JUL keeps loggers weakly; keep the level while running
+        }
     }
 
     /** Prints the version recorded in the jar manifest. */

@@ -55,8 +55,10 @@ public final class EchoServer implements AutoCloseable {
         if (query.contains("delay")) Thread.sleep(Long.parseLong(query.get("delay")));
         if (query.contains("status")) res.status(Status.create(Integer.parseInt(query.get("status"))));
         res.header(HeaderNames.create("X-Echo-Server"), name);
+        // Helidon sends whatever the handler sends, so a HEAD answer must leave its body out here
+        boolean head = req.prologue().method().text().equals("HEAD");
         if (query.contains("bytes")) {
-            sendBytes(res, Long.parseLong(query.get("bytes")));
+            sendBytes(res, Long.parseLong(query.get("bytes")), head);
             return;
         }
         StringBuilder b = new StringBuilder(512);
@@ -79,12 +81,22 @@ public final class EchoServer implements AutoCloseable {
         }
         b.append("},\"body_bytes\":").append(bodyBytes).append('}');
         res.header(HeaderValues.CONTENT_TYPE_JSON);
-        res.send(b.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
+        if (head) {
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
-    private static void sendBytes(ServerResponse res, long count) {
+    private static void sendBytes(ServerResponse res, long count, boolean head) {
         res.header(HeaderNames.CONTENT_LENGTH, Long.toString(count));
         res.header(HeaderValues.CONTENT_TYPE_OCTET_STREAM);
+        if (head) {
+            res.send();
+            return;
+        }
         byte[] chunk = new byte[65536];
         Arrays.fill(chunk, (byte) 'x');
         try (OutputStream out = res.outputStream()) {

@@ -22,10 +22,16 @@ public record Problem(int status, String title, String detail, String requestId)
         Status s = Status.create(status);
         byte[] body = new Problem(status, s.reasonPhrase(), detail, ex.requestId()).body();
         ex.status(status);
-        ex.bytesOut(body.length);
         res.status(s);
         res.header(HeaderValues.create(HeaderNames.CONTENT_TYPE, CONTENT_TYPE));
         res.header(X_REQUEST_ID, ex.requestId());
+        if ("HEAD".equals(ex.method())) {
+            // Helidon does not drop the body of a HEAD answer itself; one sent would corrupt the connection
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            res.send();
+            return;
+        }
+        ex.bytesOut(body.length);
         res.send(body);
     }
 

@@ -35,7 +35,9 @@ final class ForwardedHeaders {
             if (DROP_UP.contains(lower) || named.contains(lower)) continue;
             for (String v : h.allValues()) out.add(Map.entry(h.name(), v));
         }
-        String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR) ? in.get(HeaderNames.X_FORWARDED_FOR).get() : null;
+        // all lines of the header, not just the first: the chain may be split over several
+        String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR)
+                ? String.join(", ", in.get(HeaderNames.X_FORWARDED_FOR).allValues()) : null;
         out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? clientIp : priorFor + ", " + clientIp));
         out.add(Map.entry("X-Forwarded-Proto", "http"));
         if (in.contains(HeaderNames.HOST)) out.add(Map.entry("X-Forwarded-Host", in.get(HeaderNames.HOST).get()));

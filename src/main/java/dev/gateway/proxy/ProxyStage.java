@@ -13,6 +13,7 @@ import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,10 +54,9 @@ public final class ProxyStage {
             return;
         }
         boolean hasBody = declared > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
-        if (hasBody && "OPTIONS".equals(req.prologue().method().text())
-                && !req.headers().contains(HeaderNames.CONTENT_TYPE)) {
-            // RFC 9110 9.3.7 requires it, and the upstream client refuses to send one without it
-            Problem.send(res, ex, 400, "an OPTIONS request with content must have a Content-Type");
+        String malformed = malformed(req.prologue().method().text(), req.headers(), hasBody);
+        if (malformed != null) {
+            Problem.send(res, ex, 400, malformed);
             return;
         }
         Target target;
@@ -92,6 +92,21 @@ public final class ProxyStage {
         }
     }
 
+    /**
+     * Why a request breaks a rule of RFC 9110 that the upstream client enforces by refusing to send it (which would
+     * otherwise look like a 502 from the upstream), or null when it is fine.
+     */
+    private static String malformed(String method, Headers headers, boolean hasBody) {
+        if (method.equals("OPTIONS") && hasBody && !headers.contains(HeaderNames.CONTENT_TYPE)) {
+            return "an OPTIONS request with content must have a Content-Type";
+        }
+        if (method.equals("TRACE") && (hasBody || headers.contains(HeaderNames.AUTHORIZATION)
+                || headers.contains(HeaderNames.COOKIE))) {
+            return "a TRACE request must not carry content, Authorization or Cookie";
+        }
+        return null;
+    }
+
     private void fail(ServerResponse res, Exchange ex, UpstreamFailure f) {
         switch (f.kind()) {
             case CONNECT, PROTOCOL -> Problem.send(res, ex, 502, "upstream '" + upstreamName + "' is unavailable");
@@ -110,25 +125,35 @@ public final class ProxyStage {
         res.status(Status.create(status));
         ex.status(status);
         List<String> connectionValues = new ArrayList<>(1);
+        List<String> declaredLength = new ArrayList<>(1);
         response.forEachHeader((name, value) -> {
             if (name.equalsIgnoreCase("connection")) connectionValues.add(value);
+            if (name.equalsIgnoreCase("content-length")) declaredLength.add(value);
         });
         Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
         response.forEachHeader((name, value) -> {
             if (ForwardedHeaders.passesDown(name, named)) res.headers().add(HeaderValues.create(name, value));
         });
         res.header(Problem.X_REQUEST_ID, ex.requestId());
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304
-                && !"HEAD".equals(req.prologue().method().text());
+        boolean head = "HEAD".equals(req.prologue().method().text());
+        boolean bodyAllowed = bodyAllowedFor(status) && !head;
         InputStream in = response.body();
         if (!bodyAllowed || in == null) {
             response.close();
+            // a HEAD answer keeps the length a GET would have had (RFC 9110 9.3.2); Helidon sends no body then
+            if (head && bodyAllowedFor(status) && declaredLength.size() == 1) {
+                res.header(HeaderNames.CONTENT_LENGTH, declaredLength.getFirst());
+            }
             res.send();
             return;
         }
         long length = response.contentLength();
         if (length >= 0) res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
         stream(in, res, ex, response);
+    }
+
+    private static boolean bodyAllowedFor(int status) {
+        return status >= 200 && status != 204 && status != 304;
     }
 
     private static void stream(InputStream in, ServerResponse res, Exchange ex, UpstreamResponse response) {

@@ -54,7 +54,7 @@ final class GatewayHandler implements Handler {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
         if (rawPath.equals("/health") && (method.equals("GET") || method.equals("HEAD"))) {
-            health(res);
+            health(res, method.equals("HEAD"));
             return;
         }
         inFlight.increment();
@@ -115,12 +115,19 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private void health(ServerResponse res) {
+    private void health(ServerResponse res, boolean head) {
         boolean down = draining.getAsBoolean();
+        byte[] body = down ? DRAINING : SERVING;
         res.status(down ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200);
         res.header(HeaderValues.CONTENT_TYPE_JSON);
         res.header(HeaderValues.CACHE_NO_CACHE);
-        res.send(down ? DRAINING : SERVING);
+        if (head) {
+            // Helidon does not drop the body of a HEAD answer itself; one sent would corrupt the connection
+            res.header(HeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
+            res.send();
+        } else {
+            res.send(body);
+        }
     }
 
     private static String clientIp(SocketAddress address) {

@@ -21,10 +21,14 @@ public final class GatewayServer {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final GatewayHandler handler;
     private final WebServer server;
+    private final String host;
+    private final int requestedPort;
 
     public GatewayServer(ListenConfig listen, SnapshotHolder holder, AccessLog accessLog, EventLog events) {
         this.holder = holder;
         this.events = events;
+        this.host = listen.host();
+        this.requestedPort = listen.port();
         this.handler = new GatewayHandler(holder, accessLog, events, draining::get);
         ProblemDirectHandler problems = new ProblemDirectHandler();
         this.server = WebServer.builder()
@@ -47,10 +51,17 @@ public final class GatewayServer {
                 .build();
     }
 
-    /** Binds and starts serving; returns the bound port. */
+    /** Binds and starts serving; returns the bound port. Throws when the address cannot be bound. */
     public int start() {
         server.start();
-        return server.port();
+        int port = server.port();
+        if (port < 0) {
+            // Helidon logs the cause and returns instead of throwing
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + host + ":" + requestedPort
+                    + " (address in use, or not an address of this machine?)");
+        }
+        return port;
     }
 
     public int port() {

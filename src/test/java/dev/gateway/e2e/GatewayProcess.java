@@ -122,9 +122,12 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** Sends SIGTERM (what Process.destroy does on Linux). */
+    /**
+     * Sends SIGTERM. Through the ProcessHandle: Process.destroy() sends the same signal but also closes our end
+     * of the child's stderr, which would lose what the gateway logs while it drains.
+     */
     void sigterm() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     boolean isAlive() {
@@ -142,7 +145,7 @@ final class GatewayProcess implements AutoCloseable {
     @Override
     public void close() {
         if (!process.isAlive()) return;
-        process.destroy();
+        sigterm();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

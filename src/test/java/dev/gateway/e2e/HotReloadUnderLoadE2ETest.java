@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The key hot-reload guarantee, through the real CLI: while clients send requests continuously, the config file is
  * rewritten 24 times (valid and invalid versions, in place and editor-style via rename). No request fails, every
- * valid version takes effect, no invalid one does, and each invalid one is reported with file:line:column.
+ * valid version takes effect, no invalid one does, and each invalid one is reported with file:line:column. Also:
+ * a constantly changing file beside the config (a log) does not keep reloads from happening.
  */
 class HotReloadUnderLoadE2ETest {
     private static final int WRITES = 24;
@@ -81,9 +82,10 @@ class HotReloadUnderLoadE2ETest {
     void everyValidVersionTakesEffectAndNoRequestFails() throws Exception {
         try (ResourceStack resources = new ResourceStack()) {
             int echo = resources.echo("echo");
-            Path file = dir.resolve("gateway.yaml");
+            Path file = Files.createDirectories(dir.resolve("conf")).resolve("gateway.yaml");
             Files.writeString(file, config(0, echo, null));
-            GatewayProcess.Serving serving = resources.add(GatewayProcess.serve(file, dir.resolve("access.log")));
+            Path accessLog = Files.createDirectories(dir.resolve("logs")).resolve("access.log");
+            GatewayProcess.Serving serving = resources.add(GatewayProcess.serve(file, accessLog));
             GatewayProcess gateway = serving.process();
             URI uri = URI.create("http://127.0.0.1:" + serving.port() + "/app/ping");
             HttpClient http = resources.httpClient();
@@ -91,6 +93,7 @@ class HotReloadUnderLoadE2ETest {
             Map<Integer, Long> firstSeen = new ConcurrentHashMap<>();
             Queue<String> failures = new ConcurrentLinkedQueue<>();
             AtomicLong requests = new AtomicLong();
+            int checks = 0; // requests the test itself sends besides the clients
             AtomicBoolean running = new AtomicBoolean(true);
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
@@ -137,6 +140,7 @@ class HotReloadUnderLoadE2ETest {
                         // the rejected save changed nothing: a fresh request still sees the last valid version
                         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
                                 HttpResponse.BodyHandlers.ofString());
+                        checks++;
                         assertThat(TinyJson.object(r.body()).get("path")).isEqualTo("/v" + lastValid + "/ping");
                     }
                 }
@@ -144,6 +148,7 @@ class HotReloadUnderLoadE2ETest {
                 Thread.sleep(1500);
                 HttpResponse<String> last = http.send(HttpRequest.newBuilder(uri).build(),
                         HttpResponse.BodyHandlers.ofString());
+                checks++;
                 assertThat(TinyJson.object(last.body()).get("path")).isEqualTo("/v" + lastValid + "/ping");
                 assertThat(firstSeen.keySet()).as("no invalid version ever served").doesNotContainAnyElementsOf(invalid);
             } finally {
@@ -155,6 +160,52 @@ class HotReloadUnderLoadE2ETest {
             assertThat(firstSeen.keySet()).hasSize(WRITES / 2 + 1);
             gateway.sigterm();
             assertThat(gateway.waitForExit(Duration.ofSeconds(30))).isZero();
+            // stdout is the access log: one JSON line per request, nothing else
+            List<String> lines = gateway.stdoutLines();
+            assertThat(lines).hasSize((int) requests.get() + checks);
+            assertThat(lines).allSatisfy(l -> assertThat(TinyJson.object(l)).containsEntry("status", 200L)
+                    .containsEntry("route", "versioned").containsEntry("path", "/app/ping"));
+        }
+    }
+
+    @Test
+    void aBusyFileBesideTheConfigDoesNotHoldReloadsOff() throws Exception {
+        try (ResourceStack resources = new ResourceStack()) {
+            int echo = resources.echo("echo");
+            Path file = dir.resolve("gateway.yaml");
+            Files.writeString(file, config(0, echo, null));
+            InProcessGateway gateway = resources.add(InProcessGateway.start(file));
+            HttpClient http = resources.httpClient();
+            AtomicBoolean running = new AtomicBoolean(true);
+            Path log = dir.resolve("busy.log");
+            Thread writer = Thread.ofPlatform().start(() -> {
+                while (running.get()) {
+                    try {
+                        Files.writeString(log, "line\n", java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
+                        Thread.sleep(10);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            resources.add(() -> {
+                running.set(false);
+                writer.join(10_000);
+            });
+            for (int version = 1; version <= 2; version++) {
+                write(file, config(version, echo, null), version == 2);
+                long deadline = System.nanoTime() + TAKE_EFFECT.toNanos();
+                String path;
+                do {
+                    Thread.sleep(20);
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(gateway.uri("/app/ping")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    path = (String) TinyJson.object(r.body()).get("path");
+                } while (!path.equals("/v" + version + "/ping") && System.nanoTime() < deadline);
+                assertThat(path).as("served while a file beside the config changes every 10ms; events:\n%s",
+                        gateway.events()).isEqualTo("/v" + version + "/ping");
+            }
         }
     }
 

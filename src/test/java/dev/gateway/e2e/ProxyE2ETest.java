@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -46,7 +47,7 @@ class ProxyE2ETest {
         Files.writeString(config, """
                 listen: { host: 127.0.0.1, shutdown-grace: 2s }
                 upstreams:
-                  echo: { targets: [ "http://127.0.0.1:%d" ] }
+                  echo: { targets: [ "http://127.0.0.1:%d" ], timeout: 5s }
                   weighted:
                     targets: [ "http://127.0.0.1:%d", { url: "http://127.0.0.1:%d", weight: 2 } ]
                     balance: round-robin
@@ -194,11 +195,39 @@ class ProxyE2ETest {
     }
 
     @Test
-    void optionsWithContentButNoContentTypeIsRefusedAs400() throws Exception {
-        // RFC 9110 9.3.7: such a request is malformed; it must not be blamed on the upstream (502)
+    void headAnswersCarryNoBodySoConnectionsStayUsable() throws Exception {
+        String host = " HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port();
+        List<RawHttp.Response> r = RawHttp.sequence(gateway.port(),
+                "HEAD /api/h1" + host, "GET /api/g1" + host,
+                "HEAD /health" + host, "GET /health" + host,
+                "HEAD /nowhere" + host, "GET /api/g2" + host,
+                "HEAD /api/h2?bytes=5000" + host, "GET /api/g3" + host);
+        assertThat(r).extracting(RawHttp.Response::status).containsExactly(200, 200, 200, 200, 404, 200, 200, 200);
+        for (int i = 0; i < r.size(); i += 2) assertThat(r.get(i).body()).as("HEAD answer %d", i).isEmpty();
+        assertThat(Long.parseLong(r.get(0).header("content-length"))).as("the length a GET would have").isPositive();
+        assertThat(r.get(6).header("content-length")).isEqualTo("5000");
+        assertThat(r.get(4).header("content-type")).startsWith("application/problem+json");
+        assertThat(TinyJson.object(r.get(1).bodyText()).get("path")).isEqualTo("/g1");
+        assertThat(TinyJson.object(r.get(3).bodyText()).get("status")).isEqualTo("serving");
+        assertThat(TinyJson.object(r.get(5).bodyText()).get("path")).isEqualTo("/g2");
+        // the gateway's pooled upstream connections are intact too
+        for (int i = 0; i < 20; i++) assertThat(echoed(get("/api/after-head")).get("path")).isEqualTo("/after-head");
+    }
+
+    @Test
+    void requestsTheRfcForbidsAre400NotBlamedOnTheUpstream() throws Exception {
+        // RFC 9110 9.3.7 and 9.3.8; the upstream client refuses to send these, which must not surface as a 502
         Problems.assertProblem(http.send(HttpRequest.newBuilder(gateway.uri("/api/m"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.ofString("xyz")).build(),
                 HttpResponse.BodyHandlers.ofString()), 400);
+        Problems.assertProblem(http.send(HttpRequest.newBuilder(gateway.uri("/api/m"))
+                .method("TRACE", HttpRequest.BodyPublishers.ofString("xyz")).build(),
+                HttpResponse.BodyHandlers.ofString()), 400);
+        Problems.assertProblem(http.send(HttpRequest.newBuilder(gateway.uri("/api/m")).header("Cookie", "session=1")
+                .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()), 400);
+        HttpResponse<String> trace = http.send(HttpRequest.newBuilder(gateway.uri("/api/m"))
+                .method("TRACE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(echoed(trace).get("method")).isEqualTo("TRACE");
     }
 
     @Test
@@ -215,6 +244,12 @@ class ProxyE2ETest {
         assertThat(h2.get("x-forwarded-for")).isEqualTo("203.0.113.7, 127.0.0.1");
         assertThat(h2.get("x-forwarded-proto")).isEqualTo("http");
         assertThat(h2.get("x-forwarded-host")).isEqualTo("127.0.0.1:" + gateway.port());
+
+        // a chain spread over several header lines is kept whole
+        RawHttp.Response r = RawHttp.get(gateway.port(), "/api/fwd", "X-Forwarded-For: 198.51.100.1",
+                "X-Forwarded-For: 198.51.100.2, 198.51.100.3");
+        assertThat(headersOf(TinyJson.object(r.bodyText())).get("x-forwarded-for"))
+                .isEqualTo("198.51.100.1, 198.51.100.2, 198.51.100.3, 127.0.0.1");
     }
 
     @Test

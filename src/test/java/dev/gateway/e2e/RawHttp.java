@@ -50,6 +50,28 @@ final class RawHttp {
         }
     }
 
+    /** Sends each request (head only, no body) on one keep-alive connection, reading each answer before the next. */
+    static List<Response> sequence(int port, String... heads) throws IOException {
+        List<Response> out = new ArrayList<>();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(30_000);
+            InputStream in = socket.getInputStream();
+            for (String head : heads) {
+                socket.getOutputStream().write((head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                out.add(read(in, head.startsWith("HEAD ")));
+            }
+            socket.setSoTimeout(300);
+            try {
+                int extra = in.read();
+                if (extra >= 0) throw new IOException("unexpected bytes after the last answer: " + (char) extra + "...");
+            } catch (java.net.SocketTimeoutException quiet) {
+                // nothing more was sent: as it should be
+            }
+        }
+        return out;
+    }
+
     static Response get(int port, String target, String... headerLines) throws IOException {
         StringBuilder head = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nConnection: close");
