@@ -1,7 +1,6 @@
 package dev.gateway.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,6 @@ import java.util.stream.Collectors;
 
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
-import dev.gateway.config.ConfigLoader;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.UpstreamConfig;
@@ -22,8 +20,8 @@ import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.Router;
 import dev.gateway.runtime.RuntimeSnapshot;
-import dev.gateway.runtime.SnapshotFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,8 +38,8 @@ final class RoutesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, defaultValue = "gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--match", paramLabel = "\"METHOD /path?query\"", description = "A request to route.")
     String match;
@@ -59,8 +57,8 @@ final class RoutesCommand implements Callable<Integer> {
         LoadedConfig loaded;
         RuntimeSnapshot snapshot;
         try {
-            loaded = new ConfigLoader(System.getenv()).load(config);
-            snapshot = new SnapshotFactory().build(loaded, null);
+            snapshot = config.build();
+            loaded = snapshot.loaded();
         } catch (ConfigException e) {
             for (ConfigError f : e.findings()) err.println(f);
             return 1;

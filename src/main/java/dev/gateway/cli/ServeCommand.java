@@ -1,13 +1,13 @@
 package dev.gateway.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -17,8 +17,8 @@ import sun.misc.Signal;
         footer = {"", "Examples:", "  gateway serve --config gateway.yaml",
                 "  gateway serve --config /etc/gateway/gateway.yaml --port 8080"})
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = {"-c", "--config"}, defaultValue = "gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--port", description = "Listen on this port instead of listen.port (0 picks a free one).")
     Integer port;
@@ -31,7 +31,7 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Gateway gateway;
         try {
-            gateway = Gateway.start(config, System.getenv(), port, System.out, err);
+            gateway = Gateway.start(config.path, System.getenv(), port, System.out, err);
         } catch (ConfigException e) {
             for (ConfigError f : e.findings()) err.println(f);
             err.println(config + ": not started: " + e.findings().stream().filter(ConfigError::isError).count()

@@ -1,18 +1,15 @@
 package dev.gateway.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
-import dev.gateway.config.ConfigLoader;
-import dev.gateway.config.LoadedConfig;
 import dev.gateway.pipeline.Json;
 import dev.gateway.runtime.RuntimeSnapshot;
-import dev.gateway.runtime.SnapshotFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, defaultValue = "gateway.yaml", description = "Config file (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
@@ -43,10 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
         List<ConfigError> findings;
         boolean valid;
         try {
-            LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
-            RuntimeSnapshot snapshot = new SnapshotFactory().build(loaded, null);
+            RuntimeSnapshot snapshot = config.build();
             snapshot.close();
-            findings = loaded.warnings();
+            findings = snapshot.loaded().warnings();
             valid = true;
         } catch (ConfigException e) {
             findings = e.findings();
