@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The command tree; {@link #run} is also the test seam: it returns the exit code instead of exiting. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "A single-binary API gateway configured by one hot-reloaded YAML file.",
-        subcommands = {ServeCommand.class, ValidateCommand.class, RoutesCommand.class, EchoCommand.class,
+        subcommands = {ServeCommand.class, ValidateCommand.class, RoutesCommand.class, TokenTestCommand.class,
+                TokenSignCommand.class, EchoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli {
     /** Exit code for a usage error (bad options), as picocli reports it. */

@@ -1,9 +1,11 @@
 package dev.gateway.cli;
 
 import java.nio.file.Path;
+import java.time.Clock;
 
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.ConfigLoader;
+import dev.gateway.observe.EventLog;
 import dev.gateway.runtime.RuntimeSnapshot;
 import dev.gateway.runtime.SnapshotFactory;
 import picocli.CommandLine.Option;
@@ -16,7 +18,8 @@ final class ConfigFileOption {
 
     /** Loads and builds the file exactly as serve does, short of binding ports. Close the result. */
     RuntimeSnapshot build() throws ConfigException {
-        return new SnapshotFactory().build(new ConfigLoader(System.getenv()).load(path), null);
+        return new SnapshotFactory(Clock.systemUTC(), new EventLog(System.err))
+                .build(new ConfigLoader(System.getenv()).load(path), null);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.gateway.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import dev.gateway.observe.EventLog;
 import dev.gateway.reload.ConfigWatcher;
 import dev.gateway.reload.Reloader;
 import dev.gateway.runtime.GatewayServer;
+import dev.gateway.runtime.RuntimeSnapshot;
 import dev.gateway.runtime.SnapshotFactory;
 import dev.gateway.runtime.SnapshotHolder;
 
@@ -25,6 +27,8 @@ import dev.gateway.runtime.SnapshotHolder;
 public final class Gateway implements AutoCloseable {
     /** How long a replaced snapshot may finish its requests before its dropped pools are closed anyway. */
     static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
+    /** How long start and reload wait for a new JWKS to answer before serving without its keys. */
+    static final Duration KEYS_WAIT = Duration.ofSeconds(5);
 
     private final LoadedConfig initial;
     private final GatewayServer server;
@@ -50,8 +54,12 @@ public final class Gateway implements AutoCloseable {
         ConfigLoader loader = new ConfigLoader(env);
         LoadedConfig loaded = loader.load(file);
         for (ConfigError w : loaded.warnings()) events.warn(w.toString());
-        SnapshotFactory factory = new SnapshotFactory();
-        SnapshotHolder holder = new SnapshotHolder(factory.build(loaded, null), events);
+        SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), events);
+        RuntimeSnapshot first = factory.build(loaded, null);
+        if (!first.start(KEYS_WAIT)) {
+            events.warn("serving before every JWKS answered: tokens signed by its keys get 401 until a fetch succeeds");
+        }
+        SnapshotHolder holder = new SnapshotHolder(first, events);
         var listen = loaded.config().listen();
         if (portOverride != null) {
             listen = new dev.gateway.config.ListenConfig(listen.host(), portOverride, listen.shutdownGrace(),
@@ -59,7 +67,7 @@ public final class Gateway implements AutoCloseable {
         }
         GatewayServer server = new GatewayServer(listen, holder, new AccessLog(accessOut), events);
         int port = server.start();
-        Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE);
+        Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE, KEYS_WAIT);
         ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
                 reloader::reloadNow);
         events.info("gateway listening on http://" + listen.host() + ":" + port + " with " + file + " ("

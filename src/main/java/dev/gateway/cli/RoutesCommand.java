@@ -8,17 +8,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import dev.gateway.config.AuthConfig;
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.UpstreamConfig;
 import dev.gateway.proxy.PathRewrite;
-import dev.gateway.proxy.ProxyStage;
 import dev.gateway.routing.Candidate;
 import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.Router;
+import dev.gateway.runtime.CompiledRoute;
 import dev.gateway.runtime.RuntimeSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,13 +79,14 @@ final class RoutesCommand implements Callable<Integer> {
 
     private void table(PrintWriter out, LoadedConfig loaded) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "UPSTREAM", "PATH UPSTREAM", "DEFINED AT"});
+        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "AUTH", "UPSTREAM", "PATH UPSTREAM", "DEFINED AT"});
         List<RouteConfig> routes = loaded.config().routes();
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             String where = loaded.locate("routes[" + i + "]").toString();
             rows.add(new String[] {r.name(), r.methods().isEmpty() ? "*" : String.join(",", r.methods()),
-                    r.host().orElse("*") + headerText(r), r.path(), upstreamText(loaded, r), pathUpstream(r), where});
+                    r.host().orElse("*") + headerText(r), r.path(), authText(r.auth()), upstreamText(loaded, r), pathUpstream(r),
+                    where});
         }
         int[] width = new int[rows.getFirst().length];
         for (String[] row : rows) {
@@ -99,7 +101,7 @@ final class RoutesCommand implements Callable<Integer> {
         }
     }
 
-    private int explain(PrintWriter out, LoadedConfig loaded, Router<ProxyStage> router,
+    private int explain(PrintWriter out, LoadedConfig loaded, Router<CompiledRoute> router,
                         Map<String, RouteConfig> byName) {
         String[] parts = match.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[1].startsWith("/")) {
@@ -118,8 +120,8 @@ final class RoutesCommand implements Callable<Integer> {
         }
         Map<String, String> lower = new LinkedHashMap<>();
         headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
-        List<Candidate<ProxyStage>> candidates = router.explain(method, host, path, lower::get);
-        Candidate<ProxyStage> winner = candidates.stream().filter(Candidate::winner).findFirst().orElse(null);
+        List<Candidate<CompiledRoute>> candidates = router.explain(method, host, path, lower::get);
+        Candidate<CompiledRoute> winner = candidates.stream().filter(Candidate::winner).findFirst().orElse(null);
         out.println("request: " + method + " " + path + query + (host == null ? "" : " (host " + host + ")"));
         if (winner == null) {
             boolean methodOnly = candidates.stream().anyMatch(c -> c.reason().startsWith("method "));
@@ -135,7 +137,7 @@ final class RoutesCommand implements Callable<Integer> {
         }
         out.println();
         out.println("candidates, most specific first:");
-        for (Candidate<ProxyStage> c : candidates) {
+        for (Candidate<CompiledRoute> c : candidates) {
             out.println("  " + (c.winner() ? "* " : "  ") + String.format("%-20s %-32s %s", c.spec().name(),
                     c.spec().path().template(), c.reason()));
         }
@@ -146,6 +148,15 @@ final class RoutesCommand implements Callable<Integer> {
         if (r.headers().isEmpty()) return "";
         return " " + r.headers().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",", "[", "]"));
+    }
+
+    /** {@code public}, {@code token}, or {@code token roles=admin|ops scopes=a:write}. */
+    static String authText(AuthConfig auth) {
+        if (auth.isPublic()) return "public";
+        String text = "token";
+        if (!auth.roles().isEmpty()) text += " roles=" + String.join("|", auth.roles());
+        if (!auth.scopes().isEmpty()) text += " scopes=" + String.join(",", auth.scopes());
+        return text;
     }
 
     private static String pathUpstream(RouteConfig r) {

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -27,10 +28,11 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * Parses, binds and validates a gateway file into a {@link LoadedConfig}. Every problem in the file is
  * reported at once, located and sorted, in the {@link ConfigException}. {@code ${VAR}} and
  * {@code ${VAR:-default}} in values come from the environment map given here, never from the process, so
- * tests and reloads see exactly what they pass. Stateless after construction and thread-safe.
+ * tests and reloads see exactly what they pass. Files the config names ({@code jwt.keys[].public-key}) are resolved
+ * against the config file's directory and read during the load. Stateless after construction and thread-safe.
  */
 public final class ConfigLoader {
-    private static final List<String> KEYS = List.of("listen", "upstreams", "routes");
+    private static final List<String> KEYS = List.of("listen", "upstreams", "routes", "jwt", "cors", "strip-headers");
 
     private final EnvSubstitution env;
 
@@ -58,7 +60,7 @@ public final class ConfigLoader {
         return parse(file, name, text, bytes);
     }
 
-    /** Parses {@code yaml} as if read from a file called {@code fileName}. */
+    /** Parses {@code yaml} as if read from a file called {@code fileName} (whose directory relative paths resolve against). */
     public LoadedConfig parse(String fileName, String yaml) throws ConfigException {
         return parse(Path.of(fileName), fileName, yaml, yaml.getBytes(StandardCharsets.UTF_8));
     }
@@ -77,7 +79,8 @@ public final class ConfigLoader {
                     + (root instanceof SequenceNode ? "a list" : "a single value"));
             throw new ConfigException(findings.sorted());
         }
-        GatewayConfig config = bind(new NodeReader(findings, env), root);
+        Path dir = file.getParent() == null ? Path.of("") : file.getParent();
+        GatewayConfig config = bind(new NodeReader(findings, env), root, dir);
         if (findings.hasErrors()) throw new ConfigException(findings.sorted());
         return new LoadedConfig(file, config, findings.locations(), findings.warnings(), sha256(bytes));
     }
@@ -109,10 +112,14 @@ public final class ConfigLoader {
         return "invalid YAML: " + problem;
     }
 
-    private static GatewayConfig bind(NodeReader reader, Node root) {
+    /** {@code dir}: the config file's directory, which relative paths in the file are resolved against. */
+    private static GatewayConfig bind(NodeReader reader, Node root, Path dir) {
         Findings findings = reader.findings();
         Fields top = reader.fields(root, "", KEYS);
         ListenConfig listen = new ListenBinder(reader).bind(top.get("listen"));
+        Optional<JwtConfig> jwt = new JwtBinder(reader, dir).bind(top.get("jwt"));
+        Optional<CorsConfig> cors = new CorsBinder(reader).bind(top.get("cors"), "cors");
+        List<String> stripHeaders = StripHeadersBinder.bind(reader, top.get("strip-headers"));
         UpstreamBinder upstreamBinder = new UpstreamBinder(reader);
         Map<String, UpstreamConfig> upstreams = upstreamBinder.bind(top.get("upstreams"));
 
@@ -122,7 +129,7 @@ public final class ConfigLoader {
             findings.warn(routesNode == null ? findings.top() : findings.at(routesNode), "",
                     "no routes: every request will be answered 404");
         }
-        RouteBinder routeBinder = new RouteBinder(reader, upstreamBinder.declared());
+        RouteBinder routeBinder = new RouteBinder(reader, upstreamBinder.declared(), top.get("jwt") != null);
         List<RouteBinder.Bound> routes = routeBinder.bind(items == null ? List.of() : items);
         RouteTableCheck.check(routes, findings);
         if (items != null) {
@@ -133,7 +140,8 @@ public final class ConfigLoader {
             });
         }
         if (findings.hasErrors()) return null;
-        return new GatewayConfig(listen, upstreams, routes.stream().map(RouteBinder.Bound::config).toList());
+        return new GatewayConfig(listen, jwt, cors, stripHeaders, upstreams,
+                routes.stream().map(RouteBinder.Bound::config).toList());
     }
 
     private static ConfigException single(String file, String message) {

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record CorsConfig(List<String> origins, List<String> methods, List<String> headers,
                          List<String> exposeHeaders, boolean credentials, Duration maxAge) {
+    public static final List<String> DEFAULT_METHODS = List.of("GET", "HEAD", "POST");
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+
     public CorsConfig {
         origins = List.copyOf(origins);
         methods = List.copyOf(methods);

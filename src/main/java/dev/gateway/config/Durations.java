@@ -5,15 +5,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Strict durations: a whole number and a unit, {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; nothing else. */
-final class Durations {
+/** Strict durations for the config and the CLI: a whole number and a unit, {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; nothing else. */
+public final class Durations {
     private static final Pattern FORMAT = Pattern.compile("([0-9]+)(ms|s|m|h)");
 
     private Durations() {
     }
 
     /** Parses {@code text}; throws IllegalArgumentException with a message fit for a config error. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text);
         if (!m.matches()) {
             throw new IllegalArgumentException("invalid duration '" + text

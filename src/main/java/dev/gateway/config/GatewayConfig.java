@@ -2,10 +2,21 @@ package dev.gateway.config;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The whole gateway file, bound and validated; immutable, compares by meaning (locations live in {@link LoadedConfig}). */
-public record GatewayConfig(ListenConfig listen, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
+/**
+ * The whole gateway file, bound and validated; immutable, compares by meaning (locations live in {@link LoadedConfig}).
+ *
+ * @param jwt          how bearer tokens are verified; empty when the file has no {@code jwt} section (then every
+ *                     route is {@code auth: public})
+ * @param cors         the cross-origin rules for routes without their own {@code cors}; empty for none
+ * @param stripHeaders request headers removed before proxying: lower-case names, or prefixes ending in {@code *}
+ *                     ({@code x-internal-*})
+ */
+public record GatewayConfig(ListenConfig listen, Optional<JwtConfig> jwt, Optional<CorsConfig> cors,
+                            List<String> stripHeaders, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
     public GatewayConfig {
+        stripHeaders = List.copyOf(stripHeaders);
         upstreams = Map.copyOf(upstreams);
         routes = List.copyOf(routes);
     }

@@ -15,6 +15,7 @@ public record JwtConfig(Optional<String> issuer, List<String> audiences, Duratio
                         Map<String, String> forwardClaims, String rolesClaim, long maxTokenSize) {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_TOKEN_SIZE = 8 * 1024;
+    public static final String DEFAULT_ROLES_CLAIM = "roles";
 
     public JwtConfig {
         audiences = List.copyOf(audiences);

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -21,6 +23,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * where a scalar is expected.
  */
 final class NodeReader {
+    private static final Set<String> YAML11_BOOLEANS = Set.of("yes", "no", "on", "off", "y", "n");
+
     private final Findings findings;
     private final EnvSubstitution env;
 
@@ -129,6 +133,66 @@ final class NodeReader {
         }
     }
 
+    /** A YAML 1.2 boolean: true or false (also True/TRUE, False/FALSE); yes/no/on/off are strings in YAML 1.2. */
+    Boolean bool(Node node, String path) {
+        String text = scalar(node, path, "true or false");
+        if (text == null) return null;
+        switch (text) {
+            case "true", "True", "TRUE":
+                return true;
+            case "false", "False", "FALSE":
+                return false;
+            default:
+                String hint = YAML11_BOOLEANS.contains(text.toLowerCase(Locale.ROOT))
+                        ? " (YAML 1.2 reads yes/no/on/off as text: write true or false)" : "";
+                findings.error(node, path, "expected true or false, got '" + text + "'" + hint);
+                return null;
+        }
+    }
+
+    /** A string, or a single string standing for a list of one. */
+    List<String> strings(Node node, String path) {
+        if (node instanceof ScalarNode && !isEmpty(node)) {
+            String value = nonBlank(node, path);
+            return value == null ? null : List.of(value);
+        }
+        List<Node> items = list(node, path);
+        if (items == null) return null;
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String value = nonBlank(items.get(i), path + "[" + i + "]");
+            if (value != null) out.add(value);
+        }
+        return out.size() == items.size() ? out : null;
+    }
+
+    /** A string that is not empty or blank. */
+    String nonBlank(Node node, String path) {
+        String text = string(node, path);
+        if (text != null && text.isBlank()) {
+            findings.error(node, path, "must not be empty");
+            return null;
+        }
+        return text;
+    }
+
+    /**
+     * A secret string: like {@link #string} but no message ever contains the value or a part of it; a problem in
+     * a {@code ${...}} reference is reported without the text, a missing variable by its name only.
+     */
+    String secret(Node node, String path) {
+        findings.locate(path, node);
+        if (!(node instanceof ScalarNode scalar) || isEmpty(node)) {
+            findings.error(node, path, "expected a string, got " + describe(node));
+            return null;
+        }
+        EnvSubstitution.Result r = env.apply(scalar.getValue());
+        r.errors().stream().map(e -> e.startsWith("environment variable ") ? e
+                : "invalid ${...} reference in a secret (the value is not shown; write ${NAME} or ${NAME:-default};"
+                        + " $$ is a literal $)").distinct().forEach(e -> findings.error(node, path, e));
+        return r.value();
+    }
+
     private String scalar(Node node, String path, String expected) {
         findings.locate(path, node);
         if (!(node instanceof ScalarNode scalar) || isEmpty(node)) {
@@ -144,7 +208,7 @@ final class NodeReader {
         return node instanceof ScalarNode s && (s.getTag().equals(Tag.NULL) || s.isPlain() && s.getValue().equals("~"));
     }
 
-    private static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof MappingNode) return "a mapping";
         if (node instanceof SequenceNode) return "a list";
         if (isEmpty(node)) return "an empty value";

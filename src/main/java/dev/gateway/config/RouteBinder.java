@@ -19,12 +19,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code routes} list; the path templates are checked by {@link RouteTemplates}. */
 final class RouteBinder {
     static final List<String> KEYS = List.of("name", "path", "methods", "host", "headers", "upstream", "rewrite",
-            "strip-prefix", "max-body-size");
+            "strip-prefix", "max-body-size", "auth", "cors");
     private static final Pattern NAME = UpstreamBinder.NAME;
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]+");
     private static final String LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
     private static final Pattern HOST = Pattern.compile("(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*");
-    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f]");
     private static final String HEALTH = "/health";
 
@@ -38,14 +38,23 @@ final class RouteBinder {
     private final NodeReader reader;
     private final Findings findings;
     private final Map<String, String> upstreams;
+    private final boolean jwtWritten;
+    private final AuthBinder authBinder;
+    private final CorsBinder corsBinder;
     private final Set<String> referenced = new HashSet<>();
     private final Map<String, Node> names = new HashMap<>();
 
-    /** {@code upstreams}: every upstream name written in the file, valid or not. */
-    RouteBinder(NodeReader reader, Map<String, String> upstreams) {
+    /**
+     * {@code upstreams}: every upstream name written in the file, valid or not; {@code jwtWritten}: whether the
+     * file has a {@code jwt} section (valid or not), without which only public routes make sense.
+     */
+    RouteBinder(NodeReader reader, Map<String, String> upstreams, boolean jwtWritten) {
         this.reader = reader;
         this.findings = reader.findings();
         this.upstreams = upstreams;
+        this.jwtWritten = jwtWritten;
+        this.authBinder = new AuthBinder(reader);
+        this.corsBinder = new CorsBinder(reader);
     }
 
     /** Upstream names some route refers to. */
@@ -86,14 +95,28 @@ final class RouteBinder {
             sizeOk = size != null;
             maxBody = Optional.ofNullable(size);
         }
+        AuthConfig auth = auth(f);
+        Optional<CorsConfig> cors = corsBinder.bind(f.get("cors"), f.child("cors"));
 
         boolean matchOk = pattern != null && methods != null && host != null && headers != null;
         RouteSpec spec = matchOk ? new RouteSpec(name != null ? name : path, pattern, new HashSet<>(methods), host,
                 headers) : null;
-        boolean ok = matchOk && name != null && upstream != null && rewrite != null && strip != null && sizeOk;
+        boolean ok = matchOk && name != null && upstream != null && rewrite != null && strip != null && sizeOk
+                && auth != null && cors != null;
         RouteConfig config = ok ? new RouteConfig(name, template, methods, host, headers, upstream, rewrite, strip,
-                maxBody) : null;
+                maxBody, auth, cors) : null;
         return new Bound(index, config, spec);
+    }
+
+    private AuthConfig auth(Fields f) {
+        Node node = f.get("auth");
+        AuthConfig auth = authBinder.bind(node, f.child("auth"));
+        if (auth != null && !auth.isPublic() && !jwtWritten) {
+            findings.error(node == null ? f.node() : node, node == null ? f.path() : f.child("auth"),
+                    "requires a bearer token but no jwt section is configured (add one, or mark the route `auth: public`)");
+            return null;
+        }
+        return auth;
     }
 
     private String name(Fields f) {

@@ -15,10 +15,14 @@ import java.util.Optional;
  * @param rewrite      replaces the whole path, a template over the path variables ({@code {**}} is the rest)
  * @param stripPrefix  a template removed from the front of the path
  * @param maxBodySize  overrides {@code listen.max-body-size} for this route
+ * @param auth         who may call the route; {@link AuthConfig#REQUIRED} unless the file says otherwise
+ * @param cors         this route's cross-origin rules, replacing the top-level {@code cors} (not merged with it);
+ *                     empty to use the top-level ones
  */
 public record RouteConfig(String name, String path, List<String> methods, Optional<String> host,
                           Map<String, String> headers, String upstream, Optional<String> rewrite,
-                          Optional<String> stripPrefix, Optional<Long> maxBodySize) {
+                          Optional<String> stripPrefix, Optional<Long> maxBodySize, AuthConfig auth,
+                          Optional<CorsConfig> cors) {
     public RouteConfig {
         methods = List.copyOf(methods);
         headers = Map.copyOf(headers);

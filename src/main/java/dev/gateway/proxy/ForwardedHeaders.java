@@ -27,14 +27,20 @@ final class ForwardedHeaders {
     private ForwardedHeaders() {
     }
 
-    static List<Map.Entry<String, String>> upstream(Headers in, String clientIp, String requestId) {
+    /**
+     * The headers to send upstream: the client's, less hop-by-hop ones and those {@code strip} removes, then
+     * {@code identity} (set by the gateway from a verified token) and the forwarding headers.
+     */
+    static List<Map.Entry<String, String>> upstream(Headers in, String clientIp, String requestId, HeaderStrip strip,
+                                                    List<Map.Entry<String, String>> identity) {
         Set<String> named = connectionTokens(in);
-        List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4);
+        List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4 + identity.size());
         for (Header h : in) {
             String lower = h.headerName().lowerCase();
-            if (DROP_UP.contains(lower) || named.contains(lower)) continue;
+            if (DROP_UP.contains(lower) || named.contains(lower) || strip.strips(lower)) continue;
             for (String v : h.allValues()) out.add(Map.entry(h.name(), v));
         }
+        out.addAll(identity);
         // all lines of the header, not just the first: the chain may be split over several
         String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR)
                 ? String.join(", ", in.get(HeaderNames.X_FORWARDED_FOR).allValues()) : null;
@@ -45,10 +51,14 @@ final class ForwardedHeaders {
         return out;
     }
 
-    /** True when a response header from upstream may go on to the client. */
-    static boolean passesDown(String name, Set<String> connectionTokens) {
+    /**
+     * True when a response header from upstream may go on to the client. With {@code corsOwned} the gateway
+     * answers CORS for the route, so the upstream's own Access-Control-* headers would contradict it.
+     */
+    static boolean passesDown(String name, Set<String> connectionTokens, boolean corsOwned) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !DROP_DOWN.contains(lower) && !connectionTokens.contains(lower);
+        return !DROP_DOWN.contains(lower) && !connectionTokens.contains(lower)
+                && !(corsOwned && lower.startsWith("access-control-"));
     }
 
     static Set<String> connectionTokens(Headers in) {

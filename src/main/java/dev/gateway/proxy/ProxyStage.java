@@ -31,22 +31,31 @@ public final class ProxyStage {
     private final UpstreamClient client;
     private final PathRewrite rewrite;
     private final long maxBodySize;
+    private final HeaderStrip strip;
+    private final boolean corsOwned;
 
+    /**
+     * {@code strip}: request headers never sent upstream; {@code corsOwned}: the gateway answers CORS on this route,
+     * so the upstream's Access-Control-* response headers are dropped.
+     */
     public ProxyStage(String upstreamName, TargetResolver resolver, UpstreamClient client, PathRewrite rewrite,
-                      long maxBodySize) {
+                      long maxBodySize, HeaderStrip strip, boolean corsOwned) {
         this.upstreamName = upstreamName;
         this.resolver = resolver;
         this.client = client;
         this.rewrite = rewrite;
         this.maxBodySize = maxBodySize;
+        this.strip = strip;
+        this.corsOwned = corsOwned;
     }
 
     public String upstreamName() {
         return upstreamName;
     }
 
+    /** Proxies the request; {@code identity} are the headers the auth stage derived from the token (may be empty). */
     public void handle(ServerRequest req, ServerResponse res, Exchange ex, String path, Map<String, String> variables,
-                       String rest) {
+                       String rest, List<Map.Entry<String, String>> identity) {
         long declared = req.headers().contentLength().orElse(-1);
         if (declared > maxBodySize) {
             Problem.send(res, ex, 413, "request body of " + declared + " bytes is larger than the limit of "
@@ -73,7 +82,7 @@ public final class ProxyStage {
 
         ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
         UpstreamRequest up = new UpstreamRequest(req.prologue().method().text(), target.origin(), pathAndQuery,
-                ForwardedHeaders.upstream(req.headers(), ex.clientIp(), ex.requestId()), body, declared);
+                ForwardedHeaders.upstream(req.headers(), ex.clientIp(), ex.requestId(), strip, identity), body, declared);
 
         target.begin();
         try {
@@ -132,7 +141,7 @@ public final class ProxyStage {
         });
         Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
         response.forEachHeader((name, value) -> {
-            if (ForwardedHeaders.passesDown(name, named)) res.headers().add(HeaderValues.create(name, value));
+            if (ForwardedHeaders.passesDown(name, named, corsOwned)) res.headers().add(HeaderValues.create(name, value));
         });
         res.header(Problem.X_REQUEST_ID, ex.requestId());
         boolean head = "HEAD".equals(req.prologue().method().text());

@@ -29,16 +29,19 @@ public final class Reloader {
     private final SnapshotHolder holder;
     private final EventLog events;
     private final Duration retireGrace;
+    private final Duration keysWait;
     private String lastSeenHash;
 
+    /** {@code keysWait}: how long a new snapshot may wait for its JWKS keys before it is swapped in anyway. */
     public Reloader(Path file, ConfigLoader loader, SnapshotFactory factory, SnapshotHolder holder, EventLog events,
-                    Duration retireGrace) {
+                    Duration retireGrace, Duration keysWait) {
         this.file = file;
         this.loader = loader;
         this.factory = factory;
         this.holder = holder;
         this.events = events;
         this.retireGrace = retireGrace;
+        this.keysWait = keysWait;
         this.lastSeenHash = holder.current().loaded().sha256();
     }
 
@@ -71,6 +74,9 @@ public final class Reloader {
         if (!loaded.config().listen().equals(current.loaded().config().listen())) {
             events.warn("listen settings changed in " + file + ": they take effect after a restart; "
                     + "everything else is applied now");
+        }
+        if (!next.start(keysWait)) {
+            events.warn("a JWKS of " + file + " has not answered yet: tokens signed by its keys get 401 until it does");
         }
         holder.swap(next, retireGrace);
         events.info("reloaded " + file + " (" + short8(loaded.sha256()) + "): " + loaded.config().routes().size()

@@ -3,15 +3,21 @@ package dev.gateway.runtime;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import dev.gateway.auth.AuthDecision;
+import dev.gateway.cors.CorsPolicy;
 
 import dev.gateway.observe.AccessLog;
 import dev.gateway.observe.EventLog;
 import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
-import dev.gateway.proxy.ProxyStage;
 import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.RouteMatch;
@@ -25,7 +31,8 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The single Helidon handler: answers {@code /health}, takes the current snapshot, normalises and routes the
- * path (400/404/405), runs the route's stage, and writes the access log line. Never builds anything.
+ * path (400/404/405), answers CORS preflights, then runs the route's stages in order (CORS headers, bearer-token
+ * gate, proxy) and writes the access log line. Never builds anything.
  */
 final class GatewayHandler implements Handler {
     private static final byte[] SERVING = "{\"status\":\"serving\"}".getBytes(StandardCharsets.US_ASCII);
@@ -90,28 +97,81 @@ final class GatewayHandler implements Handler {
 
     private static void route(RuntimeSnapshot snapshot, ServerRequest req, ServerResponse res, Exchange ex,
                               String method, String rawPath) {
+        Function<String, String> header = name -> req.headers().first(HeaderNames.create(name)).orElse(null);
         String path;
         try {
             path = PathNormalizer.normalize(rawPath);
         } catch (InvalidPathException e) {
+            withCors(res, snapshot.cors(), header);
             Problem.send(res, ex, 400, e.getMessage());
             return;
         }
         String host = req.headers().first(HeaderNames.HOST).orElse(null);
-        RouteMatch<ProxyStage> match = snapshot.router().match(method, host, path,
-                name -> req.headers().first(HeaderNames.create(name)).orElse(null));
+        if (CorsPolicy.isPreflight(method, header) && preflight(snapshot, res, ex, header, host, path)) return;
+        RouteMatch<CompiledRoute> match = snapshot.router().match(method, host, path, header);
         switch (match) {
-            case RouteMatch.Found<ProxyStage> found -> {
-                ex.route(found.spec().name(), found.value().upstreamName());
-                found.value().handle(req, res, ex, path, found.variables(), found.rest());
+            case RouteMatch.Found<CompiledRoute> found -> {
+                CompiledRoute route = found.value();
+                ex.route(route.name(), route.proxy().upstreamName());
+                withCors(res, route.cors(), header);
+                List<String> authorization = req.headers().contains(HeaderNames.AUTHORIZATION)
+                        ? req.headers().get(HeaderNames.AUTHORIZATION).allValues() : List.of();
+                switch (route.auth().decide(authorization)) {
+                    case AuthDecision.Denied denied -> {
+                        res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, denied.challenge()));
+                        Problem.send(res, ex, denied.status(), denied.detail());
+                    }
+                    case AuthDecision.Allowed allowed -> route.proxy().handle(req, res, ex, path, found.variables(),
+                            found.rest(), allowed.identityHeaders());
+                }
             }
-            case RouteMatch.MethodNotAllowed<ProxyStage> m -> {
+            case RouteMatch.MethodNotAllowed<CompiledRoute> m -> {
+                withCors(res, snapshot.cors(), header);
                 res.header(HeaderValues.create(HeaderNames.ALLOW, String.join(", ", m.allowed())));
                 Problem.send(res, ex, 405, "method " + method + " is not allowed here (allowed: "
                         + String.join(", ", m.allowed()) + ")");
             }
-            case RouteMatch.NotFound<ProxyStage> n -> Problem.send(res, ex, 404, "no route matches " + method + " "
-                    + rawPath);
+            case RouteMatch.NotFound<CompiledRoute> n -> {
+                withCors(res, snapshot.cors(), header);
+                Problem.send(res, ex, 404, "no route matches " + method + " " + rawPath);
+            }
+        }
+    }
+
+    /**
+     * Answers a CORS preflight itself, with the policy of the route that would serve the actual request (its
+     * method is Access-Control-Request-Method), or the file's policy when no route would. Returns false when
+     * neither has a policy: then the OPTIONS request is routed like any other.
+     */
+    private static boolean preflight(RuntimeSnapshot snapshot, ServerResponse res, Exchange ex,
+                                     Function<String, String> header, String host, String path) {
+        String actualMethod = header.apply("access-control-request-method").strip();
+        RouteMatch<CompiledRoute> match = snapshot.router().match(actualMethod, host, path, header);
+        Optional<CorsPolicy> policy = snapshot.cors();
+        if (match instanceof RouteMatch.Found<CompiledRoute> found) {
+            policy = found.value().cors();
+            ex.route(found.value().name(), null);
+        }
+        if (policy.isEmpty()) return false;
+        CorsPolicy.Answer answer = policy.get().preflight(header);
+        for (Map.Entry<String, String> h : answer.headers()) res.header(h.getKey(), h.getValue());
+        if (answer.status() == 204) {
+            ex.status(204);
+            res.status(Status.NO_CONTENT_204);
+            res.header(Problem.X_REQUEST_ID, ex.requestId());
+            res.send();
+        } else {
+            Problem.send(res, ex, answer.status(), "cross-origin request refused by the CORS policy (origin, method or"
+                    + " headers not allowed)");
+        }
+        return true;
+    }
+
+    /** Adds the CORS headers of an actual (non-preflight) response: before anything else, so errors carry them. */
+    private static void withCors(ServerResponse res, Optional<CorsPolicy> policy, Function<String, String> header) {
+        if (policy.isEmpty()) return;
+        for (Map.Entry<String, String> h : policy.get().actualResponseHeaders(header)) {
+            res.headers().add(HeaderValues.create(h.getKey(), h.getValue()));
         }
     }
 

@@ -1,27 +1,39 @@
 package dev.gateway.runtime;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.gateway.auth.TokenVerifier;
 import dev.gateway.config.LoadedConfig;
-import dev.gateway.proxy.ProxyStage;
+import dev.gateway.cors.CorsPolicy;
 import dev.gateway.routing.Router;
 
 /**
- * One loaded config turned into a running form: the router with each route's precompiled stage, and the
- * resources (upstream pools and clients) behind them, keyed so the next snapshot can carry over the unchanged
- * ones. Requests register while they use it so it is retired only when idle. Thread-safe.
+ * One loaded config turned into a running form: the router with each route's precompiled stages, the token
+ * verifier, and the resources (upstream pools and clients, the verifier) behind them, keyed so the next snapshot
+ * can carry over the unchanged ones. Requests register while they use it so it is retired only when idle.
+ * Thread-safe.
  */
 public final class RuntimeSnapshot {
     private final LoadedConfig loaded;
-    private final Router<ProxyStage> router;
+    private final Router<CompiledRoute> router;
+    private final List<CompiledRoute> routes;
+    private final Optional<CorsPolicy> cors;
+    private final Optional<TokenVerifier> verifier;
     private final Map<Object, AutoCloseable> resources;
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean retired;
 
-    RuntimeSnapshot(LoadedConfig loaded, Router<ProxyStage> router, Map<Object, AutoCloseable> resources) {
+    RuntimeSnapshot(LoadedConfig loaded, Router<CompiledRoute> router, List<CompiledRoute> routes,
+                    Optional<CorsPolicy> cors, Optional<TokenVerifier> verifier, Map<Object, AutoCloseable> resources) {
         this.loaded = loaded;
         this.router = router;
+        this.routes = List.copyOf(routes);
+        this.cors = cors;
+        this.verifier = verifier;
         this.resources = Map.copyOf(resources);
     }
 
@@ -29,8 +41,33 @@ public final class RuntimeSnapshot {
         return loaded;
     }
 
-    public Router<ProxyStage> router() {
+    public Router<CompiledRoute> router() {
         return router;
+    }
+
+    /** Every route in file order. */
+    public List<CompiledRoute> routes() {
+        return routes;
+    }
+
+    /** The file's top-level CORS policy: for preflights and errors that no route with its own policy answers. */
+    Optional<CorsPolicy> cors() {
+        return cors;
+    }
+
+    /** The verifier every protected route shares; empty when the file has no {@code jwt} section. */
+    public Optional<TokenVerifier> verifier() {
+        return verifier;
+    }
+
+    /**
+     * Starts background work (JWKS fetching) and waits up to {@code wait} for the first fetch of every JWKS, so
+     * the snapshot serves with keys; returns false when some JWKS had no keys in time (it keeps trying).
+     */
+    public boolean start(Duration wait) {
+        if (verifier.isEmpty()) return true;
+        verifier.get().start();
+        return verifier.get().awaitKeys(wait);
     }
 
     Map<Object, AutoCloseable> resources() {

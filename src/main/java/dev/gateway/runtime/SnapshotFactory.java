@@ -1,14 +1,30 @@
 package dev.gateway.runtime;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import dev.gateway.auth.AccessRule;
+import dev.gateway.auth.AuthStage;
+import dev.gateway.auth.IdentityHeaders;
+import dev.gateway.auth.TokenVerifier;
+import dev.gateway.config.ConfigError;
+import dev.gateway.config.ConfigException;
+import dev.gateway.config.CorsConfig;
 import dev.gateway.config.GatewayConfig;
+import dev.gateway.config.JwtConfig;
+import dev.gateway.config.KeyConfig;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.UpstreamConfig;
+import dev.gateway.cors.CorsPolicy;
+import dev.gateway.observe.EventLog;
 import dev.gateway.proxy.ApacheUpstreamClient;
+import dev.gateway.proxy.HeaderStrip;
 import dev.gateway.proxy.PathRewrite;
 import dev.gateway.proxy.ProxyStage;
 import dev.gateway.proxy.UpstreamClient;
@@ -20,42 +36,90 @@ import dev.gateway.routing.Router;
 
 /**
  * Builds a {@link RuntimeSnapshot} from a loaded config: the one place that wires routes to stages and creates
- * upstream clients, shared by serve, reload and validate. Resources whose config is equal to one in the
- * previous snapshot are reused, so a reload keeps their connection pools. Opens no sockets.
+ * upstream clients and the token verifier, shared by serve, reload and validate. Resources whose config is equal to
+ * one in the previous snapshot are reused, so a reload keeps their connection pools and fetched JWKS keys. Opens no
+ * sockets: {@link RuntimeSnapshot#start} does.
  */
 public final class SnapshotFactory {
     /** Inline upstreams (URL templates on a route) keep their own pool per template. */
     static final int INLINE_CONNECTIONS_PER_TARGET = 64;
 
-    public RuntimeSnapshot build(LoadedConfig loaded, RuntimeSnapshot previous) {
+    private final Clock clock;
+    private final EventLog events;
+
+    /** {@code clock} checks token times; {@code events} hears JWKS fetch failures and recoveries. */
+    public SnapshotFactory(Clock clock, EventLog events) {
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Throws ConfigException, located in the file, for a key that the loader read but that cannot verify tokens. */
+    public RuntimeSnapshot build(LoadedConfig loaded, RuntimeSnapshot previous) throws ConfigException {
         Map<Object, AutoCloseable> old = previous == null ? Map.of() : previous.resources();
         Map<Object, AutoCloseable> resources = new HashMap<>();
         GatewayConfig config = loaded.config();
+        Optional<TokenVerifier> verifier = Optional.empty();
+        if (config.jwt().isPresent()) {
+            JwtConfig jwt = config.jwt().get();
+            TokenVerifier v = old.get(jwt) instanceof TokenVerifier kept ? kept : verifier(loaded, jwt);
+            resources.put(jwt, v);
+            verifier = Optional.of(v);
+        }
         Map<String, UpstreamPool> pools = new HashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             UpstreamPool pool = (UpstreamPool) resources.computeIfAbsent(u,
                     key -> old.containsKey(key) ? old.get(key) : new UpstreamPool(u));
             pools.put(u.name(), pool);
         }
-        Router.Builder<ProxyStage> router = Router.builder();
+        IdentityHeaders identity = new IdentityHeaders(config.jwt().map(JwtConfig::forwardClaims).orElse(Map.of()));
+        List<String> stripped = new ArrayList<>(config.stripHeaders());
+        stripped.addAll(identity.names());
+        HeaderStrip strip = new HeaderStrip(stripped);
+        String rolesClaim = config.jwt().map(JwtConfig::rolesClaim).orElse(JwtConfig.DEFAULT_ROLES_CLAIM);
+        Map<CorsConfig, CorsPolicy> policies = new HashMap<>();
+        Optional<CorsPolicy> fileCors = config.cors().map(c -> policies.computeIfAbsent(c, CorsPolicy::new));
+
+        Router.Builder<CompiledRoute> router = Router.builder();
+        List<CompiledRoute> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
+            Optional<CorsPolicy> cors = r.cors().map(c -> policies.computeIfAbsent(c, CorsPolicy::new)).or(() -> fileCors);
+            AuthStage auth = r.auth().isPublic() ? AuthStage.open()
+                    : AuthStage.protect(verifier.orElseThrow(), new AccessRule(r.auth(), rolesClaim), identity);
             long maxBody = r.maxBodySize().orElse(config.listen().maxBodySize());
             PathRewrite rewrite = PathRewrite.of(r.rewrite(), r.stripPrefix());
-            ProxyStage stage;
+            ProxyStage proxy;
             if (r.inlineUpstream()) {
                 String key = "inline " + r.upstream();
                 UpstreamClient client = (UpstreamClient) resources.computeIfAbsent(key,
                         k -> old.containsKey(k) ? old.get(k) : new ApacheUpstreamClient(
                                 UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
                                 INLINE_CONNECTIONS_PER_TARGET));
-                stage = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody);
+                proxy = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody,
+                        strip, cors.isPresent());
             } else {
                 UpstreamPool pool = pools.get(r.upstream());
-                stage = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody);
+                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, cors.isPresent());
             }
+            CompiledRoute route = new CompiledRoute(r.name(), cors, auth, proxy);
+            routes.add(route);
             router.add(new RouteSpec(r.name(), PathPattern.parse(r.path()), new HashSet<>(r.methods()), r.host(),
-                    r.headers()), stage);
+                    r.headers()), route);
         }
-        return new RuntimeSnapshot(loaded, router.build(), resources);
+        return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier, resources);
+    }
+
+    private TokenVerifier verifier(LoadedConfig loaded, JwtConfig jwt) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        for (int i = 0; i < jwt.keys().size(); i++) {
+            try {
+                TokenVerifier.checkKey(jwt.keys().get(i));
+            } catch (IllegalArgumentException e) {
+                String path = "jwt.keys[" + i + "]" + (jwt.keys().get(i) instanceof KeyConfig.PublicKeyFile
+                        ? ".public-key" : "");
+                errors.add(new ConfigError(loaded.locate(path), ConfigError.Severity.ERROR, path, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) throw new ConfigException(errors);
+        return new TokenVerifier(jwt, clock, events);
     }
 }

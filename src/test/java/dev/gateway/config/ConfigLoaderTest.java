@@ -36,13 +36,20 @@ class ConfigLoaderTest {
                 UpstreamConfig.Balance.ROUND_ROBIN, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT));
         assertThat(config.routes()).containsExactly(
                 new RouteConfig("login", "/api/v1/auth/{action}", List.of("POST"), Optional.empty(), Map.of(), "auth",
-                        Optional.of("/auth/{action}"), Optional.empty(), Optional.empty()),
+                        Optional.of("/auth/{action}"), Optional.empty(), Optional.empty(), AuthConfig.PUBLIC,
+                        Optional.empty()),
                 new RouteConfig("users", "/api/v1/users/**", List.of(), Optional.empty(), Map.of(), "users",
-                        Optional.empty(), Optional.of("/api/v1"), Optional.empty()),
+                        Optional.empty(), Optional.of("/api/v1"), Optional.empty(), AuthConfig.REQUIRED, Optional.empty()),
                 new RouteConfig("apps", "/apps/{app}/**", List.of(), Optional.of("*.example.com"),
                         Map.of("x-tenant", "acme"), "http://{app}.apps.internal:8080", Optional.empty(),
-                        Optional.of("/apps/{app}"), Optional.of(2L << 30)));
+                        Optional.of("/apps/{app}"), Optional.of(2L << 30), AuthConfig.PUBLIC, Optional.empty()));
         assertThat(config.routes().get(2).inlineUpstream()).isTrue();
+        assertThat(config.jwt()).hasValue(new JwtConfig(Optional.empty(), List.of(), JwtConfig.DEFAULT_CLOCK_SKEW,
+                List.of(new KeyConfig.HmacSecret("test-only-secret-0123456789abcdef", Optional.empty())),
+                Map.of("sub", "X-User-Id", "roles", "X-User-Roles"), JwtConfig.DEFAULT_ROLES_CLAIM,
+                JwtConfig.DEFAULT_MAX_TOKEN_SIZE));
+        assertThat(config.cors()).isEmpty();
+        assertThat(config.stripHeaders()).isEmpty();
         assertThat(loaded.warnings()).isEmpty();
     }
 
@@ -62,8 +69,10 @@ class ConfigLoaderTest {
                 Map.entry("upstreams.users.targets[1].url", new SourceLocation(name, 4, 48)),
                 Map.entry("routes[0]", new SourceLocation(name, 10, 5)),
                 Map.entry("routes[0].path", new SourceLocation(name, 11, 11)),
-                Map.entry("routes[2].upstream", new SourceLocation(name, 23, 15)));
-        assertThat(loaded.locate("routes[1].rewrite")).isEqualTo(new SourceLocation(name, 15, 5));
+                Map.entry("routes[0].auth", new SourceLocation(name, 15, 11)),
+                Map.entry("routes[2].upstream", new SourceLocation(name, 24, 15)),
+                Map.entry("jwt.keys[0].hmac-secret", new SourceLocation(name, 29, 26)));
+        assertThat(loaded.locate("routes[1].rewrite")).isEqualTo(new SourceLocation(name, 16, 5));
     }
 
     @Test
@@ -91,7 +100,8 @@ class ConfigLoaderTest {
 
     @Test
     void sameMeaningComparesEqualWhateverTheLayout() throws Exception {
-        String flow = "upstreams: { a: { targets: [ 'http://h:80' ] } }\nroutes: [ { name: r, path: /r, upstream: a } ]\n";
+        String flow = "upstreams: { a: { targets: [ 'http://h:80' ] } }\n"
+                + "routes: [ { name: r, path: /r, upstream: a, auth: public } ]\n";
         String block = """
                 # the same, in block style
                 upstreams:
@@ -102,6 +112,7 @@ class ConfigLoaderTest {
                   - name: r
                     upstream: a
                     path: /r
+                    auth: public
                 """;
         assertThat(loader.parse("a.yaml", flow).config()).isEqualTo(loader.parse("b.yaml", block).config());
     }

@@ -59,7 +59,7 @@ class EnvSubstitutionTest {
                 upstreams:
                   api: { targets: [ "http://${HOST}:${PORT}" ] }
                 routes:
-                  - { name: r, path: /r, upstream: api, headers: { x-cost: "5$$" } }
+                  - { name: r, path: /r, upstream: api, headers: { x-cost: "5$$" }, auth: public }
                 """;
         LoadedConfig loaded = new ConfigLoader(Map.of("HOST", "api.internal", "PORT", "8081")).parse("e.yaml", yaml);
 
@@ -73,7 +73,7 @@ class EnvSubstitutionTest {
 
     @Test
     void aMissingVariableIsAnErrorAtItsScalar() {
-        String yaml = "routes:\n  - { name: r, path: /r, upstream: \"http://${APP_HOST}:80\" }\n";
+        String yaml = "routes:\n  - { name: r, path: /r, upstream: \"http://${APP_HOST}:80\", auth: public }\n";
 
         assertThat(InvalidConfigTest.findings("m.yaml", yaml)).isEqualTo(
                 "m.yaml:2:36: error: routes[0].upstream: environment variable APP_HOST is not set "
@@ -83,7 +83,7 @@ class EnvSubstitutionTest {
     @Test
     void leavesKeysAndCommentsAlone() throws Exception {
         String yaml = "# ${NOT_SET} in a comment\nupstreams:\n  a: { targets: [ 'http://h' ] }\n"
-                + "routes: [ { name: r, path: /r, upstream: a } ]\n";
+                + "routes: [ { name: r, path: /r, upstream: a, auth: public } ]\n";
 
         assertThat(new ConfigLoader(Map.of()).parse("c.yaml", yaml).config().routes()).hasSize(1);
     }

@@ -48,20 +48,25 @@ class GatewayErrorsE2ETest {
                   - name: api
                     path: /api/**
                     upstream: echo
+                    auth: public
                   - name: read-only
                     path: /ro/**
                     methods: [GET, HEAD]
                     upstream: echo
+                    auth: public
                   - name: big
                     path: /big/**
                     upstream: echo
+                    auth: public
                     max-body-size: 64KiB
                   - name: refused
                     path: /refused/**
                     upstream: refused
+                    auth: public
                   - name: slow
                     path: /slow/**
                     upstream: slow
+                    auth: public
                 """.formatted(echo, closedPort));
         gateway = resources.add(InProcessGateway.start(config));
         http = resources.httpClient();

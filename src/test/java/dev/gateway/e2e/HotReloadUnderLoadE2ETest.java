@@ -66,7 +66,8 @@ class HotReloadUnderLoadE2ETest {
                 "  - name: versioned",
                 "    path: /app/**",
                 "    upstream: echo",
-                "    rewrite: /v" + version + "/{**}"));
+                "    rewrite: /v" + version + "/{**}",
+                "    auth: public"));
         if (broken != null) {
             switch (broken) {
                 case UNKNOWN_KEY -> lines.add(6, "    timeoutt: 3s");

@@ -56,21 +56,26 @@ class ProxyE2ETest {
                   - name: strip
                     path: /api/**
                     upstream: echo
+                    auth: public
                     strip-prefix: /api
                   - name: tenant
                     path: /t/{tenant}/**
                     upstream: echo
+                    auth: public
                     strip-prefix: /t/{tenant}
                   - name: rewrite
                     path: /svc/{name}/items/**
                     upstream: echo
+                    auth: public
                     rewrite: /v2/{name}/things/{**}
                   - name: balanced
                     path: /rr/**
                     upstream: weighted
+                    auth: public
                   - name: special
                     path: /special/**
                     upstream: special
+                    auth: public
                 """.formatted(echoPort, a, b, specialPort));
         gateway = resources.add(InProcessGateway.start(config));
         http = resources.httpClient();

@@ -58,9 +58,11 @@ class ShutdownE2ETest {
                   - name: slow
                     path: /slow/**
                     upstream: slow
+                    auth: public
                   - name: api
                     path: /api/**
                     upstream: echo
+                    auth: public
                 """.formatted(grace, slow, echo));
         return file;
     }

@@ -45,6 +45,7 @@ class StreamingE2ETest {
                   - name: files
                     path: /files/**
                     upstream: echo
+                    auth: public
                     strip-prefix: /files
                     max-body-size: 2GiB
                 """.formatted(echo));

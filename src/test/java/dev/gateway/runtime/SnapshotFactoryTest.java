@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class SnapshotFactoryTest {
     private final ConfigLoader loader = new ConfigLoader(Map.of());
-    private final SnapshotFactory factory = new SnapshotFactory();
+    private final SnapshotFactory factory = new SnapshotFactory(java.time.Clock.systemUTC(), new dev.gateway.observe.EventLog(System.err));
 
     private LoadedConfig load(String usersTimeout) throws Exception {
         return loader.parse("gateway.yaml", """
@@ -19,9 +19,9 @@ class SnapshotFactoryTest {
                   users: { targets: [ "http://127.0.0.1:9001" ], timeout: %s }
                   orders: { targets: [ "http://127.0.0.1:9002" ] }
                 routes:
-                  - { name: users, path: /users/**, upstream: users }
-                  - { name: orders, path: /orders/**, upstream: orders }
-                  - { name: apps, path: "/apps/{app}/**", upstream: "http://{app}.internal:8080" }
+                  - { name: users, path: /users/**, upstream: users, auth: public }
+                  - { name: orders, path: /orders/**, upstream: orders, auth: public }
+                  - { name: apps, path: "/apps/{app}/**", upstream: "http://{app}.internal:8080", auth: public }
                 """.formatted(usersTimeout));
     }
 
