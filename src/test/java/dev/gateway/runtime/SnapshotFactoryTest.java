@@ -1,17 +1,26 @@
 package dev.gateway.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
 
+import dev.gateway.config.ConfigException;
 import dev.gateway.config.ConfigLoader;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.UpstreamConfig;
+import dev.gateway.observe.EventLog;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotFactoryTest {
     private final ConfigLoader loader = new ConfigLoader(Map.of());
-    private final SnapshotFactory factory = new SnapshotFactory(java.time.Clock.systemUTC(), new dev.gateway.observe.EventLog(System.err));
+    private final SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), new EventLog(System.err));
 
     private LoadedConfig load(String usersTimeout) throws Exception {
         return loader.parse("gateway.yaml", """
@@ -55,5 +64,37 @@ class SnapshotFactoryTest {
         holder.release(inFlight);
         assertThat(first.idle()).isTrue();
         holder.close(java.time.Duration.ZERO);
+    }
+
+    @Test
+    void aKeyTheLoaderReadButThatCannotVerifyIsALocatedErrorAndAnUnchangedVerifierIsKept(@TempDir Path dir)
+            throws Exception {
+        KeyPairGenerator weak = KeyPairGenerator.getInstance("RSA");
+        weak.initialize(1024);
+        Files.writeString(dir.resolve("weak.pem"), "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder()
+                .encodeToString(weak.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        String yaml = """
+                jwt:
+                  keys:
+                    - hmac-secret: "0123456789abcdef0123456789abcdef"
+                    - public-key: %s
+                upstreams: { users: { targets: [ "http://127.0.0.1:9001" ] } }
+                routes: [ { name: users, path: /users/**, upstream: users } ]
+                """;
+        LoadedConfig weakFile = loader.parse(dir.resolve("gateway.yaml").toString(), yaml.formatted("weak.pem"));
+        assertThatThrownBy(() -> factory.build(weakFile, null)).isInstanceOf(ConfigException.class)
+                .hasMessage(dir.resolve("gateway.yaml") + ":4:19: error: jwt.keys[1].public-key: " + dir.resolve("weak.pem")
+                        + ": RSA key is 1024 bits; at least 2048 are required");
+
+        String hmacOnly = """
+                jwt: { keys: [ { hmac-secret: "0123456789abcdef0123456789abcdef" } ] }
+                upstreams: { users: { targets: [ "http://127.0.0.1:%s" ] } }
+                routes: [ { name: users, path: /users/**, upstream: users } ]
+                """;
+        RuntimeSnapshot first = factory.build(loader.parse("gateway.yaml", hmacOnly.formatted("9001")), null);
+        RuntimeSnapshot second = factory.build(loader.parse("gateway.yaml", hmacOnly.formatted("9002")), first);
+        assertThat(second.verifier()).containsSame(first.verifier().orElseThrow());
+        first.close();
+        second.close();
     }
 }
