@@ -86,7 +86,7 @@ public final class TokenSigner {
         try {
             return switch (key) {
                 case RSAPrivateKey rsa -> new TokenSigner(JWSAlgorithm.RS256, new RSASSASigner(rsa), null, kid);
-                case ECPrivateKey ec -> new TokenSigner(ecAlgorithm(Curve.forECParameterSpec(ec.getParams())),
+                case ECPrivateKey ec -> new TokenSigner(VerificationKey.ecAlgorithm(Curve.forECParameterSpec(ec.getParams())),
                         new ECDSASigner(ec), null, kid);
                 case EdECPrivateKey ed when ed.getParams().getName().equals("Ed25519") ->
                         new TokenSigner(JWSAlgorithm.EdDSA, null, ed, kid);
@@ -121,13 +121,6 @@ public final class TokenSigner {
         } catch (JOSEException | GeneralSecurityException | ParseException e) {
             throw new IllegalArgumentException("cannot sign: " + e.getMessage(), e);
         }
-    }
-
-    private static JWSAlgorithm ecAlgorithm(Curve curve) {
-        if (Curve.P_256.equals(curve)) return JWSAlgorithm.ES256;
-        if (Curve.P_384.equals(curve)) return JWSAlgorithm.ES384;
-        if (Curve.P_521.equals(curve)) return JWSAlgorithm.ES512;
-        throw new IllegalArgumentException("EC key is on an unsupported curve (supported: P-256, P-384, P-521)");
     }
 
     private static PrivateKey decode(byte[] der) {

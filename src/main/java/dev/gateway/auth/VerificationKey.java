@@ -111,7 +111,8 @@ record VerificationKey(String description, Optional<String> kid, Set<JWSAlgorith
         return algorithms.contains(alg) && (kid.isEmpty() || tokenKid.isEmpty() || kid.equals(tokenKid));
     }
 
-    private static JWSAlgorithm ecAlgorithm(Curve curve) {
+    /** The one JWS algorithm of an EC curve; IllegalArgumentException for a curve JWS has none for. */
+    static JWSAlgorithm ecAlgorithm(Curve curve) {
         if (Curve.P_256.equals(curve)) return JWSAlgorithm.ES256;
         if (Curve.P_384.equals(curve)) return JWSAlgorithm.ES384;
         if (Curve.P_521.equals(curve)) return JWSAlgorithm.ES512;

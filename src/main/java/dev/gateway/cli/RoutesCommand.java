@@ -2,7 +2,6 @@ package dev.gateway.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,8 +23,6 @@ import dev.gateway.runtime.RuntimeSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code gateway routes}: prints the route table, or explains which route would serve a request and why. */
@@ -42,14 +39,8 @@ final class RoutesCommand implements Callable<Integer> {
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--match", paramLabel = "\"METHOD /path?query\"", description = "A request to route.")
-    String match;
-
-    @Option(names = "--host", description = "Host header of the request to route.")
-    String host;
-
-    @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A request header (repeatable).")
-    Map<String, String> headers = new LinkedHashMap<>();
+    @Mixin
+    RequestOptions request;
 
     @Override
     public Integer call() {
@@ -67,7 +58,7 @@ final class RoutesCommand implements Callable<Integer> {
         try {
             Map<String, RouteConfig> byName = loaded.config().routes().stream()
                     .collect(Collectors.toMap(RouteConfig::name, r -> r));
-            if (match == null) {
+            if (!request.given()) {
                 table(out, loaded);
                 return 0;
             }
@@ -103,14 +94,11 @@ final class RoutesCommand implements Callable<Integer> {
 
     private int explain(PrintWriter out, LoadedConfig loaded, Router<CompiledRoute> router,
                         Map<String, RouteConfig> byName) {
-        String[] parts = match.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[1].startsWith("/")) {
-            throw new ParameterException(spec.commandLine(), "--match takes \"METHOD /path\", e.g. \"GET /api/users\"");
-        }
-        String method = parts[0].toUpperCase();
-        int q = parts[1].indexOf('?');
-        String rawPath = q < 0 ? parts[1] : parts[1].substring(0, q);
-        String query = q < 0 ? "" : parts[1].substring(q);
+        RequestOptions.Request given = request.request(spec.commandLine());
+        String method = given.method();
+        String rawPath = given.rawPath();
+        String query = given.query();
+        String host = given.host();
         String path;
         try {
             path = PathNormalizer.normalize(rawPath);
@@ -118,9 +106,7 @@ final class RoutesCommand implements Callable<Integer> {
             out.println(method + " " + rawPath + ": 400 Bad Request: " + e.getMessage());
             return 1;
         }
-        Map<String, String> lower = new LinkedHashMap<>();
-        headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
-        List<Candidate<CompiledRoute>> candidates = router.explain(method, host, path, lower::get);
+        List<Candidate<CompiledRoute>> candidates = router.explain(method, host, path, given.lowerHeaders()::get);
         Candidate<CompiledRoute> winner = candidates.stream().filter(Candidate::winner).findFirst().orElse(null);
         out.println("request: " + method + " " + path + query + (host == null ? "" : " (host " + host + ")"));
         if (winner == null) {
@@ -133,6 +119,7 @@ final class RoutesCommand implements Callable<Integer> {
                     .apply(path, winner.variables(), winner.rest());
             out.println("route:   " + r.name() + " (" + loaded.locate("routes[" + winner.index() + "]") + ")");
             if (!winner.variables().isEmpty()) out.println("vars:    " + winner.variables());
+            out.println("auth:    " + authText(r.auth()) + (r.auth().isPublic() ? "" : " (check a token with `gateway token-test`)"));
             out.println("sends:   " + method + " " + upstreamPath + query + " to " + upstreamText(loaded, r));
         }
         out.println();

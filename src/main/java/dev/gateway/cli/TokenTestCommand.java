@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,22 +53,17 @@ final class TokenTestCommand implements Callable<Integer> {
     @Option(names = "--route", description = "Only judge the token for this route.")
     String route;
 
-    @Option(names = "--match", paramLabel = "\"METHOD /path\"", description = "Only judge the token for the route that would serve this request.")
-    String match;
-
-    @Option(names = "--host", description = "Host header of the --match request.")
-    String host;
-
-    @Option(names = "--header", paramLabel = "NAME=VALUE", description = "A header of the --match request (repeatable).")
-    Map<String, String> headers = new LinkedHashMap<>();
+    @Mixin
+    RequestOptions request;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (route != null && match != null) {
+        if (route != null && request.given()) {
             throw new ParameterException(spec.commandLine(), "--route and --match cannot be used together");
         }
+        RequestOptions.Request given = request.given() ? request.request(spec.commandLine()) : null;
         String jwt;
         try {
             jwt = TokenInput.read(token, System.in);
@@ -94,7 +88,7 @@ final class TokenTestCommand implements Callable<Integer> {
             }
             Verification verification = verifier.verify(jwt);
             boolean valid = report(out, verifier, verification);
-            List<CompiledRoute> routes = selected(out, snapshot);
+            List<CompiledRoute> routes = selected(out, snapshot, given);
             if (routes == null) return 1;
             out.println();
             out.println(routes.size() == 1 ? "route:" : "routes:");
@@ -105,7 +99,7 @@ final class TokenTestCommand implements Callable<Integer> {
                 allAccepted &= decision instanceof AuthDecision.Allowed;
                 out.println("  " + String.format("%-" + width + "s", r.name()) + "  " + describe(r, decision));
             }
-            return (route == null && match == null ? valid : allAccepted) ? 0 : 1;
+            return (route == null && !request.given() ? valid : allAccepted) ? 0 : 1;
         } finally {
             snapshot.close();
         }
@@ -131,7 +125,7 @@ final class TokenTestCommand implements Callable<Integer> {
     }
 
     /** The routes to judge, or null (after saying why) when --route or --match names none. */
-    private List<CompiledRoute> selected(PrintWriter out, RuntimeSnapshot snapshot) {
+    private List<CompiledRoute> selected(PrintWriter out, RuntimeSnapshot snapshot, RequestOptions.Request given) {
         List<CompiledRoute> all = snapshot.routes();
         if (route != null) {
             List<CompiledRoute> one = all.stream().filter(r -> r.name().equals(route)).toList();
@@ -141,19 +135,12 @@ final class TokenTestCommand implements Callable<Integer> {
             }
             return one;
         }
-        if (match == null) return all;
-        String[] parts = match.trim().split("\\s+", 2);
-        if (parts.length != 2 || !parts[1].startsWith("/")) {
-            throw new ParameterException(spec.commandLine(), "--match takes \"METHOD /path\", e.g. \"GET /api/users\"");
-        }
-        String method = parts[0].toUpperCase();
-        int q = parts[1].indexOf('?');
-        String rawPath = q < 0 ? parts[1] : parts[1].substring(0, q);
-        Map<String, String> lower = new LinkedHashMap<>();
-        headers.forEach((k, v) -> lower.put(k.toLowerCase(), v));
+        if (given == null) return all;
+        String method = given.method();
+        String rawPath = given.rawPath();
         try {
             String path = PathNormalizer.normalize(rawPath);
-            RouteMatch<CompiledRoute> m = snapshot.router().match(method, host, path, lower::get);
+            RouteMatch<CompiledRoute> m = snapshot.router().match(method, given.host(), path, given.lowerHeaders()::get);
             if (m instanceof RouteMatch.Found<CompiledRoute> found) return List.of(found.value());
             out.println();
             out.println(method + " " + rawPath + ": " + (m instanceof RouteMatch.MethodNotAllowed<CompiledRoute>
