@@ -58,11 +58,17 @@ final class JwksSource implements AutoCloseable {
 
     JwksSource(URI url, Duration refresh, Clock clock, EventLog events) {
         this.url = url;
-        this.shown = "jwks " + (url.getRawUserInfo() == null ? url.toString()
-                : url.toString().replace(url.getRawUserInfo() + "@", ""));
+        this.shown = "jwks " + shown(url);
         this.refresh = refresh.isPositive() ? refresh : KeyConfig.JwksUrl.DEFAULT_REFRESH;
         this.clock = clock;
         this.events = events;
+    }
+
+    /** The URL without user info, and with any query shown as {@code ?…}: either may carry a credential. */
+    static String shown(URI url) {
+        String text = url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+        int query = text.indexOf('?');
+        return query < 0 ? text : text.substring(0, query) + "?…";
     }
 
     /** Starts the background refresh with {@code client}; the first fetch begins at once. */

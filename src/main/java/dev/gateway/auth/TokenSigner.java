@@ -69,7 +69,7 @@ public final class TokenSigner {
         }
         String label = m.group(1);
         if (label.equals("RSA PRIVATE KEY") || label.equals("EC PRIVATE KEY")) {
-            throw new IllegalArgumentException("a " + label + " (PKCS#1/SEC1); convert it to PKCS#8 with"
+            throw new IllegalArgumentException("an " + label + " (PKCS#1/SEC1); convert it to PKCS#8 with"
                     + " `openssl pkcs8 -topk8 -nocrypt -in KEY.pem -out KEY.pk8.pem`");
         }
         if (!label.equals("PRIVATE KEY")) {
@@ -108,8 +108,9 @@ public final class TokenSigner {
         JWSHeader header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT)
                 .keyID(kid.orElse(null)).build();
         try {
+            JWTClaimsSet set = JWTClaimsSet.parse(claims); // the same claim checks for every algorithm, EdDSA too
             if (signer != null) {
-                SignedJWT jwt = new SignedJWT(header, JWTClaimsSet.parse(claims));
+                SignedJWT jwt = new SignedJWT(header, set);
                 jwt.sign(signer);
                 return jwt.serialize();
             }

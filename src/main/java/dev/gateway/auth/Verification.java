@@ -18,7 +18,8 @@ public sealed interface Verification {
         public String expiry(Instant now) {
             if (expiresAt == null) return "never (the token has no exp claim)";
             Duration left = Duration.between(now, expiresAt);
-            return expiresAt + " (" + (left.isNegative() ? Wording.words(left) + " ago" : "in " + Wording.words(left)) + ")";
+            return expiresAt + " (" + (left.isNegative() ? Wording.words(left) + " ago; still accepted within the clock skew"
+                    : "in " + Wording.words(left)) + ")";
         }
 
         /** One line per claim, {@code name: JSON value}, with exp/iat/nbf also as instants. */

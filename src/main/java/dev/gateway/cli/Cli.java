@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
 public final class Cli {
     /** Exit code for a usage error (bad options), as picocli reports it. */
     static final int USAGE = 2;
+    /** Wide enough that no example in a command's help is broken in the middle. */
+    static final int HELP_WIDTH = 110;
 
     public static int run(PrintStream out, PrintStream err, String... args) {
         // Helidon logs through JUL; keep its INFO chatter out of the gateway's own event log
@@ -27,6 +29,7 @@ public final class Cli {
         startup.setLevel(Level.OFF);
         try {
             CommandLine cmd = new CommandLine(new Cli());
+            cmd.setUsageHelpWidth(HELP_WIDTH);
             cmd.setOut(new PrintWriter(out, true));
             cmd.setErr(new PrintWriter(err, true));
             return cmd.execute(args);

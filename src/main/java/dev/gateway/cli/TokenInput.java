@@ -3,7 +3,9 @@ package dev.gateway.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Reads {@code --token}: the token itself, {@code @FILE}, or {@code -} for standard input; a "Bearer " prefix is dropped. */
@@ -28,5 +30,12 @@ final class TokenInput {
         text = text.strip();
         if (text.regionMatches(true, 0, "Bearer ", 0, 7)) text = text.substring(7).strip();
         return text;
+    }
+
+    /** Why a file could not be read, in words: NoSuchFileException's own message is just the path. */
+    static String why(IOException e) {
+        if (e instanceof NoSuchFileException) return "no such file";
+        if (e instanceof AccessDeniedException) return "permission denied";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -73,7 +73,8 @@ final class TokenSignCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Optional<JwtConfig> jwt;
         try {
-            jwt = key != null && !Files.exists(config.path) ? Optional.empty()
+            boolean configGiven = spec.commandLine().getParseResult().hasMatchedOption("--config");
+            jwt = key != null && !configGiven && !Files.exists(config.path) ? Optional.empty()
                     : new ConfigLoader(System.getenv()).load(config.path).config().jwt();
         } catch (ConfigException e) {
             for (ConfigError f : e.findings()) err.println(f);
@@ -101,7 +102,14 @@ final class TokenSignCommand implements Callable<Integer> {
         body.put("iat", now);
         body.put("exp", now + lifetime.toSeconds());
         claims.forEach((name, value) -> body.put(name, claimValue(name, value)));
-        spec.commandLine().getOut().println(signer.sign(body));
+        String token;
+        try {
+            token = signer.sign(body);
+        } catch (IllegalArgumentException e) {
+            err.println("gateway token-sign: " + e.getMessage());
+            return 1;
+        }
+        spec.commandLine().getOut().println(token);
         return 0;
     }
 
@@ -111,7 +119,7 @@ final class TokenSignCommand implements Callable<Integer> {
             try {
                 pem = Files.readString(key, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + key + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read " + key + ": " + TokenInput.why(e));
             }
             try {
                 return TokenSigner.privateKey(pem, Optional.ofNullable(kid));
@@ -130,6 +138,14 @@ final class TokenSignCommand implements Callable<Integer> {
     }
 
     private Object claimValue(String name, String value) {
+        if (name.equals("exp") || name.equals("nbf") || name.equals("iat")) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new ParameterException(spec.commandLine(), "--claim " + name
+                        + ": must be a time in epoch seconds (the lifetime is --ttl): " + value);
+            }
+        }
         if (!value.startsWith("[") && !value.startsWith("{")) return value;
         try {
             return JSONObjectUtils.parse("{\"v\":" + value + "}").get("v");

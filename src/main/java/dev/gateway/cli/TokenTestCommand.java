@@ -68,7 +68,11 @@ final class TokenTestCommand implements Callable<Integer> {
         try {
             jwt = TokenInput.read(token, System.in);
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--token: cannot read " + token + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--token: cannot read " + token + ": " + TokenInput.why(e));
+        }
+        if (jwt.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--token " + token + ": no token given"
+                    + (token.equals("-") ? " on standard input" : ""));
         }
         RuntimeSnapshot snapshot;
         try {
@@ -83,6 +87,10 @@ final class TokenTestCommand implements Callable<Integer> {
                 return 1;
             }
             TokenVerifier verifier = snapshot.verifier().get();
+            if (route != null && snapshot.routes().stream().noneMatch(r -> r.name().equals(route))) {
+                throw new ParameterException(spec.commandLine(), "--route: no route named '" + route + "' (routes: "
+                        + String.join(", ", snapshot.routes().stream().map(CompiledRoute::name).toList()) + ")");
+            }
             if (!snapshot.start(KEYS_WAIT)) {
                 err.println("warning: a JWKS did not answer within " + KEYS_WAIT.toSeconds() + "s; judging without its keys");
             }
@@ -127,14 +135,7 @@ final class TokenTestCommand implements Callable<Integer> {
     /** The routes to judge, or null (after saying why) when --route or --match names none. */
     private List<CompiledRoute> selected(PrintWriter out, RuntimeSnapshot snapshot, RequestOptions.Request given) {
         List<CompiledRoute> all = snapshot.routes();
-        if (route != null) {
-            List<CompiledRoute> one = all.stream().filter(r -> r.name().equals(route)).toList();
-            if (one.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--route: no route named '" + route + "' (routes: "
-                        + String.join(", ", all.stream().map(CompiledRoute::name).toList()) + ")");
-            }
-            return one;
-        }
+        if (route != null) return all.stream().filter(r -> r.name().equals(route)).toList(); // checked in call()
         if (given == null) return all;
         String method = given.method();
         String rawPath = given.rawPath();

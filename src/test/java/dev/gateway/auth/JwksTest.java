@@ -213,4 +213,12 @@ class JwksTest {
         assertThat(server.fetches()).isZero();
         assertThat(log.toString()).isEmpty();
     }
+
+    @Test
+    void credentialsInTheUrlAreNeverShown() {
+        assertThat(JwksSource.shown(java.net.URI.create("https://user:pw@auth.test/jwks?api_key=s3cret")))
+                .isEqualTo("https://auth.test/jwks?…");
+        assertThat(JwksSource.shown(java.net.URI.create("http://auth:5001/.well-known/jwks.json")))
+                .isEqualTo("http://auth:5001/.well-known/jwks.json");
+    }
 }
