@@ -68,6 +68,11 @@ public final class CorsPolicy {
                 && header.apply("access-control-request-method") != null;
     }
 
+    /** The lower-case header names a preflight says the actual request will send (its Access-Control-Request-Headers). */
+    public static Set<String> requestedHeaders(Function<String, String> header) {
+        return FieldTokens.names(header.apply("access-control-request-headers")).map(Set::copyOf).orElse(Set.of());
+    }
+
     /** The gateway's own answer to a preflight (never forwarded upstream, no auth): 204 or 403, plus headers. */
     public Answer preflight(Function<String, String> header) {
         String origin = header.apply("origin");

@@ -37,9 +37,10 @@ record RouteEntry<T>(int index, RouteSpec spec, T value, HostPattern host, Strin
     }
 
     /** The position of the first required header the request lacks or has with another value; -1 when none. */
-    int headerMismatch(Function<String, String> header) {
+    int headerMismatch(Function<String, String> header, Set<String> preflightHeaders) {
         for (int i = 0; i < headerNames.length; i++) {
-            if (!headerValues[i].equals(header.apply(headerNames[i]))) {
+            if (!headerValues[i].equals(header.apply(headerNames[i]))
+                    && (preflightHeaders == null || !preflightHeaders.contains(headerNames[i]))) {
                 return i;
             }
         }

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -18,13 +19,16 @@ final class RouteSearch<T> {
     private final String host;
     private final int hostLength;
     private final Function<String, String> header;
+    private final Set<String> preflightHeaders;
     private final int[] varStart;
     private final int[] varEnd;
     private TreeSet<String> allowed;
     private RouteEntry<T> winner;
     private int restAt;
 
-    RouteSearch(String path, String method, String host, Function<String, String> header, int maxVariables) {
+    RouteSearch(String path, String method, String host, Function<String, String> header,
+                Set<String> preflightHeaders, int maxVariables) {
+        this.preflightHeaders = preflightHeaders;
         this.path = path;
         this.method = method;
         this.host = host;
@@ -76,7 +80,7 @@ final class RouteSearch<T> {
     private boolean pick(List<RouteEntry<T>> routes) {
         for (int i = 0, size = routes.size(); i < size; i++) {
             RouteEntry<T> route = routes.get(i);
-            if (!route.hostMatches(host, hostLength) || route.headerMismatch(header) >= 0) {
+            if (!route.hostMatches(host, hostLength) || route.headerMismatch(header, preflightHeaders) >= 0) {
                 continue;
             }
             if (route.methodMatches(method)) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -65,7 +66,17 @@ public final class Router<T> {
      * header as sent (may carry a port, may be null); {@code header} looks up a request header by lower-case name.
      */
     public RouteMatch<T> match(String method, String host, String normalizedPath, Function<String, String> header) {
-        return new RouteSearch<T>(normalizedPath, method, host, header, maxVariables).run(root);
+        return new RouteSearch<T>(normalizedPath, method, host, header, null, maxVariables).run(root);
+    }
+
+    /**
+     * Matches a CORS preflight for {@code method} (its Access-Control-Request-Method): a preflight carries the
+     * names of the headers the actual request will send ({@code requestHeaders}, lower case), never their values,
+     * so a route's header constraint also counts as met when its header is among them.
+     */
+    public RouteMatch<T> matchPreflight(String method, String host, String normalizedPath,
+                                        Function<String, String> header, Set<String> requestHeaders) {
+        return new RouteSearch<T>(normalizedPath, method, host, header, requestHeaders, maxVariables).run(root);
     }
 
     /**
@@ -102,7 +113,7 @@ public final class Router<T> {
         if (!r.hostMatches(host, hostLength)) {
             return "host '" + r.host().display() + "' required";
         }
-        int missing = r.headerMismatch(header);
+        int missing = r.headerMismatch(header, null);
         if (missing >= 0) {
             return "header " + r.headerNames()[missing] + " must be '" + r.headerValues()[missing] + "'";
         }

@@ -146,7 +146,8 @@ final class GatewayHandler implements Handler {
     private static boolean preflight(RuntimeSnapshot snapshot, ServerResponse res, Exchange ex,
                                      Function<String, String> header, String host, String path) {
         String actualMethod = header.apply("access-control-request-method").strip();
-        RouteMatch<CompiledRoute> match = snapshot.router().match(actualMethod, host, path, header);
+        RouteMatch<CompiledRoute> match = snapshot.router().matchPreflight(actualMethod, host, path, header,
+                CorsPolicy.requestedHeaders(header));
         Optional<CorsPolicy> policy = snapshot.cors();
         if (match instanceof RouteMatch.Found<CompiledRoute> found) {
             policy = found.value().cors();
