@@ -149,4 +149,33 @@ class CliE2ETest {
         assertLocatedFindings(r.stderr());
         assertThat(r.stderr()).doesNotContain("gateway listening");
     }
+
+    @Test
+    void secretsNeverAppearInValidateOrRoutesOutput() throws Exception {
+        String secret = "never-shown-" + dev.gateway.auth.Tokens.secret(32);
+        String shortSecret = "short-s3cret";
+        Path good = Files.writeString(dir.resolve("secret.yaml"), """
+                jwt: { keys: [ { hmac-secret: "%s" } ] }
+                upstreams: { users: { targets: [ "http://127.0.0.1:9001" ] } }
+                routes: [ { name: users, path: /users/**, upstream: users, auth: { roles: [ admin ] } } ]
+                """.formatted(secret));
+        Path weak = Files.writeString(dir.resolve("weak.yaml"), """
+                jwt: { keys: [ { hmac-secret: "%s" }, { hmac-secret: "${NO_SUCH_SECRET_VAR}" } ] }
+                upstreams: { users: { targets: [ "http://127.0.0.1:9001" ] } }
+                routes: [ { name: users, path: /users/**, upstream: users } ]
+                """.formatted(shortSecret));
+        List<Run> runs = List.of(cli("validate", "--config", good.toString()),
+                cli("validate", "--config", good.toString(), "--format", "json"),
+                cli("routes", "--config", good.toString()),
+                cli("routes", "--config", good.toString(), "--match", "GET /users/1"));
+        for (Run r : runs) {
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out() + r.err()).doesNotContain(secret);
+        }
+        assertThat(runs.get(2).out()).contains("token roles=admin");
+        Run invalid = cli("validate", "--config", weak.toString());
+        assertThat(invalid.code()).isEqualTo(1);
+        assertThat(invalid.err()).contains("hmac-secret must be at least 32 bytes (got 12)", "NO_SUCH_SECRET_VAR")
+                .doesNotContain(shortSecret);
+    }
 }
