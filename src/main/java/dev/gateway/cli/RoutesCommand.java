@@ -70,13 +70,15 @@ final class RoutesCommand implements Callable<Integer> {
 
     private void table(PrintWriter out, LoadedConfig loaded) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "AUTH", "UPSTREAM", "PATH UPSTREAM", "DEFINED AT"});
+        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "AUTH", "RATE LIMIT", "UPSTREAM", "PATH UPSTREAM",
+            "DEFINED AT"});
         List<RouteConfig> routes = loaded.config().routes();
         for (int i = 0; i < routes.size(); i++) {
             RouteConfig r = routes.get(i);
             String where = loaded.locate("routes[" + i + "]").toString();
             rows.add(new String[] {r.name(), r.methods().isEmpty() ? "*" : String.join(",", r.methods()),
-                    r.host().orElse("*") + headerText(r), r.path(), authText(r.auth()), upstreamText(loaded, r), pathUpstream(r),
+                    r.host().orElse("*") + headerText(r), r.path(), authText(r.auth()),
+                    r.rateLimits().isEmpty() ? "-" : String.join(",", r.rateLimits()), upstreamText(loaded, r), pathUpstream(r),
                     where});
         }
         int[] width = new int[rows.getFirst().length];

@@ -32,7 +32,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * against the config file's directory and read during the load. Stateless after construction and thread-safe.
  */
 public final class ConfigLoader {
-    private static final List<String> KEYS = List.of("listen", "upstreams", "routes", "jwt", "cors", "strip-headers");
+    private static final List<String> KEYS = List.of("listen", "upstreams", "routes", "jwt", "cors", "strip-headers",
+            "rate-limits", "client-ip");
 
     private final EnvSubstitution env;
 
@@ -120,6 +121,9 @@ public final class ConfigLoader {
         Optional<JwtConfig> jwt = new JwtBinder(reader, dir).bind(top.get("jwt"));
         Optional<CorsConfig> cors = new CorsBinder(reader).bind(top.get("cors"), "cors");
         List<String> stripHeaders = StripHeadersBinder.bind(reader, top.get("strip-headers"));
+        RateLimitsBinder rateLimitsBinder = new RateLimitsBinder(reader);
+        Optional<RateLimitsConfig> rateLimits = rateLimitsBinder.bind(top.get("rate-limits"));
+        ClientIpConfig clientIp = ClientIpBinder.bind(reader, top.get("client-ip"));
         UpstreamBinder upstreamBinder = new UpstreamBinder(reader);
         Map<String, UpstreamConfig> upstreams = upstreamBinder.bind(top.get("upstreams"));
 
@@ -129,7 +133,8 @@ public final class ConfigLoader {
             findings.warn(routesNode == null ? findings.top() : findings.at(routesNode), "",
                     "no routes: every request will be answered 404");
         }
-        RouteBinder routeBinder = new RouteBinder(reader, upstreamBinder.declared(), top.get("jwt") != null);
+        RouteBinder routeBinder = new RouteBinder(reader, upstreamBinder.declared(), top.get("jwt") != null,
+                rateLimitsBinder.declared(), top.get("rate-limits") != null);
         List<RouteBinder.Bound> routes = routeBinder.bind(items == null ? List.of() : items);
         RouteTableCheck.check(routes, findings);
         if (items != null) {
@@ -140,7 +145,7 @@ public final class ConfigLoader {
             });
         }
         if (findings.hasErrors()) return null;
-        return new GatewayConfig(listen, jwt, cors, stripHeaders, upstreams,
+        return new GatewayConfig(listen, jwt, cors, stripHeaders, rateLimits, clientIp, upstreams,
                 routes.stream().map(RouteBinder.Bound::config).toList());
     }
 

@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param cors         the cross-origin rules for routes without their own {@code cors}; empty for none
  * @param stripHeaders request headers removed before proxying: lower-case names, or prefixes ending in {@code *}
  *                     ({@code x-internal-*})
+ * @param rateLimits   the rate-limit store and policies; empty when the file has none
+ * @param clientIp     which proxies' X-Forwarded-For is believed when finding the client's address
  */
 public record GatewayConfig(ListenConfig listen, Optional<JwtConfig> jwt, Optional<CorsConfig> cors,
-                            List<String> stripHeaders, Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
+                            List<String> stripHeaders, Optional<RateLimitsConfig> rateLimits, ClientIpConfig clientIp,
+                            Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
     public GatewayConfig {
         stripHeaders = List.copyOf(stripHeaders);
         upstreams = Map.copyOf(upstreams);

@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code routes} list; the path templates are checked by {@link RouteTemplates}. */
 final class RouteBinder {
     static final List<String> KEYS = List.of("name", "path", "methods", "host", "headers", "upstream", "rewrite",
-            "strip-prefix", "max-body-size", "auth", "cors");
+            "strip-prefix", "max-body-size", "auth", "cors", "rate-limit");
     private static final Pattern NAME = UpstreamBinder.NAME;
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]+");
     private static final String LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
@@ -39,6 +39,8 @@ final class RouteBinder {
     private final Findings findings;
     private final Map<String, String> upstreams;
     private final boolean jwtWritten;
+    private final Map<String, String> policies;
+    private final boolean rateLimitsWritten;
     private final AuthBinder authBinder;
     private final CorsBinder corsBinder;
     private final Set<String> referenced = new HashSet<>();
@@ -46,13 +48,18 @@ final class RouteBinder {
 
     /**
      * {@code upstreams}: every upstream name written in the file, valid or not; {@code jwtWritten}: whether the
-     * file has a {@code jwt} section (valid or not), without which only public routes make sense.
+     * file has a {@code jwt} section (valid or not), without which only public routes make sense;
+     * {@code policies}: every rate-limit policy name written; {@code rateLimitsWritten}: whether a rate-limits
+     * section is there at all.
      */
-    RouteBinder(NodeReader reader, Map<String, String> upstreams, boolean jwtWritten) {
+    RouteBinder(NodeReader reader, Map<String, String> upstreams, boolean jwtWritten, Map<String, String> policies,
+                boolean rateLimitsWritten) {
         this.reader = reader;
         this.findings = reader.findings();
         this.upstreams = upstreams;
         this.jwtWritten = jwtWritten;
+        this.policies = policies;
+        this.rateLimitsWritten = rateLimitsWritten;
         this.authBinder = new AuthBinder(reader);
         this.corsBinder = new CorsBinder(reader);
     }
@@ -97,15 +104,40 @@ final class RouteBinder {
         }
         AuthConfig auth = auth(f);
         Optional<CorsConfig> cors = corsBinder.bind(f.get("cors"), f.child("cors"));
+        List<String> rateLimits = f.get("rate-limit") == null ? List.of() : rateLimits(f.get("rate-limit"),
+                f.child("rate-limit"));
 
         boolean matchOk = pattern != null && methods != null && host != null && headers != null;
         RouteSpec spec = matchOk ? new RouteSpec(name != null ? name : path, pattern, new HashSet<>(methods), host,
                 headers) : null;
         boolean ok = matchOk && name != null && upstream != null && rewrite != null && strip != null && sizeOk
-                && auth != null && cors != null;
+                && auth != null && cors != null && rateLimits != null;
         RouteConfig config = ok ? new RouteConfig(name, template, methods, host, headers, upstream, rewrite, strip,
-                maxBody, auth, cors) : null;
+                maxBody, auth, cors, rateLimits) : null;
         return new Bound(index, config, spec);
+    }
+
+    /** The policy names, each declared in rate-limits.policies and named once; null after recording errors. */
+    private List<String> rateLimits(Node node, String path) {
+        List<String> names = reader.strings(node, path);
+        if (names == null) return null;
+        if (!rateLimitsWritten) {
+            findings.error(node, path, "no rate-limits section is configured (add rate-limits.policies)");
+            return null;
+        }
+        boolean ok = true;
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (!policies.containsKey(name)) {
+                findings.error(node, path, "unknown rate-limit policy '" + name + "'"
+                        + Suggestions.hint(name, policies.keySet().stream().sorted().toList()));
+                ok = false;
+            } else if (names.indexOf(name) != i) {
+                findings.error(node, path, "policy '" + name + "' is listed twice");
+                ok = false;
+            }
+        }
+        return ok ? names : null;
     }
 
     private AuthConfig auth(Fields f) {

@@ -18,12 +18,14 @@ import java.util.Optional;
  * @param auth         who may call the route; {@link AuthConfig#REQUIRED} unless the file says otherwise
  * @param cors         this route's cross-origin rules, replacing the top-level {@code cors} (not merged with it);
  *                     empty to use the top-level ones
+ * @param rateLimits   the names of the {@code rate-limits} policies checked for this route, in order
  */
 public record RouteConfig(String name, String path, List<String> methods, Optional<String> host,
                           Map<String, String> headers, String upstream, Optional<String> rewrite,
                           Optional<String> stripPrefix, Optional<Long> maxBodySize, AuthConfig auth,
-                          Optional<CorsConfig> cors) {
+                          Optional<CorsConfig> cors, List<String> rateLimits) {
     public RouteConfig {
+        rateLimits = List.copyOf(rateLimits);
         methods = List.copyOf(methods);
         headers = Map.copyOf(headers);
     }

@@ -9,9 +9,10 @@ public final class Exchange {
     private final long startNanos;
     private final long startEpochMillis;
     private final String requestId;
-    private final String clientIp;
+    private final String peerIp;
     private final String method;
     private final String path;
+    private String clientIp;
     private String route;
     private String upstream;
     private String target;
@@ -19,11 +20,13 @@ public final class Exchange {
     private long bytesIn;
     private long bytesOut;
 
-    public Exchange(long startNanos, long startEpochMillis, String requestId, String clientIp, String method, String path) {
+    /** {@code peerIp}: the socket's peer; it is also the client until {@link #clientIp(String)} says otherwise. */
+    public Exchange(long startNanos, long startEpochMillis, String requestId, String peerIp, String method, String path) {
         this.startNanos = startNanos;
         this.startEpochMillis = startEpochMillis;
         this.requestId = requestId;
-        this.clientIp = clientIp;
+        this.peerIp = peerIp;
+        this.clientIp = peerIp;
         this.method = method;
         this.path = path;
     }
@@ -31,7 +34,10 @@ public final class Exchange {
     public long startNanos() { return startNanos; }
     public long startEpochMillis() { return startEpochMillis; }
     public String requestId() { return requestId; }
+    /** The client's address: the peer, or what trusted proxies reported in X-Forwarded-For. */
     public String clientIp() { return clientIp; }
+    /** The address the request came from on the socket (the last hop). */
+    public String peerIp() { return peerIp; }
     public String method() { return method; }
     public String path() { return path; }
     public String route() { return route; }
@@ -46,6 +52,7 @@ public final class Exchange {
         this.upstream = upstream;
     }
 
+    public void clientIp(String clientIp) { this.clientIp = clientIp; }
     public void target(String target) { this.target = target; }
     public void status(int status) { this.status = status; }
     public void bytesIn(long bytesIn) { this.bytesIn = bytesIn; }

@@ -31,7 +31,7 @@ final class ForwardedHeaders {
      * The headers to send upstream: the client's, less hop-by-hop ones and those {@code strip} removes, then
      * {@code identity} (set by the gateway from a verified token) and the forwarding headers.
      */
-    static List<Map.Entry<String, String>> upstream(Headers in, String clientIp, String requestId, HeaderStrip strip,
+    static List<Map.Entry<String, String>> upstream(Headers in, String peerIp, String requestId, HeaderStrip strip,
                                                     List<Map.Entry<String, String>> identity) {
         Set<String> named = connectionTokens(in);
         List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4 + identity.size());
@@ -44,7 +44,7 @@ final class ForwardedHeaders {
         // all lines of the header, not just the first: the chain may be split over several
         String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR)
                 ? String.join(", ", in.get(HeaderNames.X_FORWARDED_FOR).allValues()) : null;
-        out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? clientIp : priorFor + ", " + clientIp));
+        out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? peerIp : priorFor + ", " + peerIp));
         out.add(Map.entry("X-Forwarded-Proto", "http"));
         if (in.contains(HeaderNames.HOST)) out.add(Map.entry("X-Forwarded-Host", in.get(HeaderNames.HOST).get()));
         out.add(Map.entry("X-Request-Id", requestId));
@@ -52,13 +52,16 @@ final class ForwardedHeaders {
     }
 
     /**
-     * True when a response header from upstream may go on to the client. With {@code corsOwned} the gateway
-     * answers CORS for the route, so the upstream's own Access-Control-* headers would contradict it.
+     * True when a response header from upstream may go on to the client: not hop-by-hop, and not under one of the
+     * {@code owned} prefixes whose headers the gateway sets itself on this route.
      */
-    static boolean passesDown(String name, Set<String> connectionTokens, boolean corsOwned) {
+    static boolean passesDown(String name, Set<String> connectionTokens, List<String> owned) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !DROP_DOWN.contains(lower) && !connectionTokens.contains(lower)
-                && !(corsOwned && lower.startsWith("access-control-"));
+        if (DROP_DOWN.contains(lower) || connectionTokens.contains(lower)) return false;
+        for (String prefix : owned) {
+            if (lower.startsWith(prefix)) return false;
+        }
+        return true;
     }
 
     static Set<String> connectionTokens(Headers in) {

@@ -32,21 +32,22 @@ public final class ProxyStage {
     private final PathRewrite rewrite;
     private final long maxBodySize;
     private final HeaderStrip strip;
-    private final boolean corsOwned;
+    private final List<String> ownedPrefixes;
 
     /**
-     * {@code strip}: request headers never sent upstream; {@code corsOwned}: the gateway answers CORS on this route,
-     * so the upstream's Access-Control-* response headers are dropped.
+     * {@code strip}: request headers never sent upstream; {@code ownedPrefixes}: lower-case prefixes of response
+     * headers the gateway sets itself on this route ({@code access-control-} where it answers CORS,
+     * {@code ratelimit-} where it limits), so the upstream's own would contradict them and are dropped.
      */
     public ProxyStage(String upstreamName, TargetResolver resolver, UpstreamClient client, PathRewrite rewrite,
-                      long maxBodySize, HeaderStrip strip, boolean corsOwned) {
+                      long maxBodySize, HeaderStrip strip, List<String> ownedPrefixes) {
         this.upstreamName = upstreamName;
         this.resolver = resolver;
         this.client = client;
         this.rewrite = rewrite;
         this.maxBodySize = maxBodySize;
         this.strip = strip;
-        this.corsOwned = corsOwned;
+        this.ownedPrefixes = List.copyOf(ownedPrefixes);
     }
 
     public String upstreamName() {
@@ -82,7 +83,7 @@ public final class ProxyStage {
 
         ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
         UpstreamRequest up = new UpstreamRequest(req.prologue().method().text(), target.origin(), pathAndQuery,
-                ForwardedHeaders.upstream(req.headers(), ex.clientIp(), ex.requestId(), strip, identity), body, declared);
+                ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(), strip, identity), body, declared);
 
         target.begin();
         try {
@@ -141,7 +142,7 @@ public final class ProxyStage {
         });
         Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
         response.forEachHeader((name, value) -> {
-            if (ForwardedHeaders.passesDown(name, named, corsOwned)) res.headers().add(HeaderValues.create(name, value));
+            if (ForwardedHeaders.passesDown(name, named, ownedPrefixes)) res.headers().add(HeaderValues.create(name, value));
         });
         res.header(Problem.X_REQUEST_ID, ex.requestId());
         boolean head = "HEAD".equals(req.prologue().method().text());

@@ -1,7 +1,7 @@
 package dev.gateway.runtime;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +14,7 @@ import dev.gateway.auth.AuthDecision;
 import dev.gateway.cors.CorsPolicy;
 
 import dev.gateway.observe.AccessLog;
+import dev.gateway.ratelimit.RateLimitDecision;
 import dev.gateway.observe.EventLog;
 import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
@@ -65,9 +66,10 @@ final class GatewayHandler implements Handler {
             return;
         }
         inFlight.increment();
+        InetAddress peer = req.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         Exchange ex = new Exchange(System.nanoTime(), System.currentTimeMillis(),
                 RequestIds.acceptOrGenerate(req.headers().first(Problem.X_REQUEST_ID).orElse(null)),
-                clientIp(req.remotePeer().address()), method, rawPath);
+                peer == null ? String.valueOf(req.remotePeer().address()) : peer.getHostAddress(), method, rawPath);
         try {
             if (draining.getAsBoolean()) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
@@ -76,6 +78,9 @@ final class GatewayHandler implements Handler {
             }
             RuntimeSnapshot snapshot = holder.acquire();
             try {
+                if (peer != null && req.headers().contains(HeaderNames.X_FORWARDED_FOR)) {
+                    ex.clientIp(snapshot.clientIp().resolve(peer, req.headers().get(HeaderNames.X_FORWARDED_FOR).allValues()));
+                }
                 route(snapshot, req, res, ex, method, rawPath);
             } finally {
                 holder.release(snapshot);
@@ -121,8 +126,12 @@ final class GatewayHandler implements Handler {
                         res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, denied.challenge()));
                         Problem.send(res, ex, denied.status(), denied.detail());
                     }
-                    case AuthDecision.Allowed allowed -> route.proxy().handle(req, res, ex, path, found.variables(),
-                            found.rest(), allowed.identityHeaders());
+                    case AuthDecision.Allowed allowed -> {
+                        if (limit(route, res, ex, allowed.subject(), header)) {
+                            route.proxy().handle(req, res, ex, path, found.variables(), found.rest(),
+                                    allowed.identityHeaders());
+                        }
+                    }
                 }
             }
             case RouteMatch.MethodNotAllowed<CompiledRoute> m -> {
@@ -134,6 +143,28 @@ final class GatewayHandler implements Handler {
             case RouteMatch.NotFound<CompiledRoute> n -> {
                 withCors(res, snapshot.cors(), header);
                 Problem.send(res, ex, 404, "no route matches " + method + " " + rawPath);
+            }
+        }
+    }
+
+    /** Applies the route's rate limits; true when the request may go on (its RateLimit-* headers are set). */
+    private static boolean limit(CompiledRoute route, ServerResponse res, Exchange ex, String subject,
+                                 Function<String, String> header) {
+        switch (route.rateLimit().check(ex.clientIp(), subject, header)) {
+            case RateLimitDecision.Pass pass -> {
+                for (Map.Entry<String, String> h : pass.headers()) res.header(h.getKey(), h.getValue());
+                return true;
+            }
+            case RateLimitDecision.Limited limited -> {
+                for (Map.Entry<String, String> h : limited.headers()) res.header(h.getKey(), h.getValue());
+                Problem.send(res, ex, 429, "rate limit '" + limited.policy() + "' exceeded; retry in "
+                        + limited.retryAfterSeconds() + "s");
+                return false;
+            }
+            case RateLimitDecision.Unavailable unavailable -> {
+                res.header(HeaderValues.create(HeaderNames.RETRY_AFTER, "1"));
+                Problem.send(res, ex, 503, "the rate-limit store is unavailable");
+                return false;
             }
         }
     }
@@ -190,12 +221,4 @@ final class GatewayHandler implements Handler {
             res.send(body);
         }
     }
-
-    private static String clientIp(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
-    }
-
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.gateway.auth.TokenVerifier;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.cors.CorsPolicy;
+import dev.gateway.proxy.ClientIpResolver;
+import dev.gateway.ratelimit.BucketStore;
 import dev.gateway.routing.Router;
 
 /**
@@ -23,17 +25,20 @@ public final class RuntimeSnapshot {
     private final List<CompiledRoute> routes;
     private final Optional<CorsPolicy> cors;
     private final Optional<TokenVerifier> verifier;
+    private final ClientIpResolver clientIp;
     private final Map<Object, AutoCloseable> resources;
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean retired;
 
     RuntimeSnapshot(LoadedConfig loaded, Router<CompiledRoute> router, List<CompiledRoute> routes,
-                    Optional<CorsPolicy> cors, Optional<TokenVerifier> verifier, Map<Object, AutoCloseable> resources) {
+                    Optional<CorsPolicy> cors, Optional<TokenVerifier> verifier, ClientIpResolver clientIp,
+                    Map<Object, AutoCloseable> resources) {
         this.loaded = loaded;
         this.router = router;
         this.routes = List.copyOf(routes);
         this.cors = cors;
         this.verifier = verifier;
+        this.clientIp = clientIp;
         this.resources = Map.copyOf(resources);
     }
 
@@ -60,11 +65,20 @@ public final class RuntimeSnapshot {
         return verifier;
     }
 
+    /** Who the client is: the socket's peer, or what trusted proxies say in X-Forwarded-For. */
+    ClientIpResolver clientIp() {
+        return clientIp;
+    }
+
     /**
-     * Starts background work (JWKS fetching) and waits up to {@code wait} for the first fetch of every JWKS, so
-     * the snapshot serves with keys; returns false when some JWKS had no keys in time (it keeps trying).
+     * Starts background work (JWKS fetching, connecting to a Redis rate-limit store) and waits up to {@code wait}
+     * for the first fetch of every JWKS, so the snapshot serves with keys; returns false when some JWKS had no keys
+     * in time (it keeps trying). Idempotent: carried-over resources are already started.
      */
     public boolean start(Duration wait) {
+        resources.values().forEach(r -> {
+            if (r instanceof BucketStore store) store.start();
+        });
         if (verifier.isEmpty()) return true;
         verifier.get().start();
         return verifier.get().awaitKeys(wait);

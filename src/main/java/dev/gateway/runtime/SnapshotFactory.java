@@ -1,5 +1,6 @@
 package dev.gateway.runtime;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,17 +20,23 @@ import dev.gateway.config.GatewayConfig;
 import dev.gateway.config.JwtConfig;
 import dev.gateway.config.KeyConfig;
 import dev.gateway.config.LoadedConfig;
+import dev.gateway.config.RateLimitsConfig;
 import dev.gateway.config.RouteConfig;
 import dev.gateway.config.UpstreamConfig;
 import dev.gateway.cors.CorsPolicy;
 import dev.gateway.observe.EventLog;
 import dev.gateway.proxy.ApacheUpstreamClient;
+import dev.gateway.proxy.ClientIpResolver;
 import dev.gateway.proxy.HeaderStrip;
 import dev.gateway.proxy.PathRewrite;
 import dev.gateway.proxy.ProxyStage;
 import dev.gateway.proxy.UpstreamClient;
 import dev.gateway.proxy.UpstreamPool;
 import dev.gateway.proxy.UrlTemplateResolver;
+import dev.gateway.ratelimit.BucketStore;
+import dev.gateway.ratelimit.MemoryStore;
+import dev.gateway.ratelimit.RateLimitStage;
+import dev.gateway.ratelimit.RedisStore;
 import dev.gateway.routing.PathPattern;
 import dev.gateway.routing.RouteSpec;
 import dev.gateway.routing.Router;
@@ -65,6 +72,8 @@ public final class SnapshotFactory {
             resources.put(jwt, v);
             verifier = Optional.of(v);
         }
+        BucketStore store = config.rateLimits().map(r -> (BucketStore) resources.computeIfAbsent(r.storeOnly(),
+                key -> old.containsKey(key) ? old.get(key) : store(r))).orElse(null);
         Map<String, UpstreamPool> pools = new HashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             UpstreamPool pool = (UpstreamPool) resources.computeIfAbsent(u,
@@ -85,6 +94,12 @@ public final class SnapshotFactory {
             Optional<CorsPolicy> cors = r.cors().map(c -> policies.computeIfAbsent(c, CorsPolicy::new)).or(() -> fileCors);
             AuthStage auth = r.auth().isPublic() ? AuthStage.open()
                     : AuthStage.protect(verifier.orElseThrow(), new AccessRule(r.auth(), rolesClaim), identity);
+            RateLimitStage rateLimit = r.rateLimits().isEmpty() ? RateLimitStage.NONE : new RateLimitStage(store,
+                    config.rateLimits().orElseThrow().failOpen(), r.rateLimits().stream()
+                    .map(config.rateLimits().orElseThrow().policies()::get).toList(), r.name());
+            List<String> owned = new ArrayList<>(2);
+            if (cors.isPresent()) owned.add("access-control-");
+            if (rateLimit.isLimited()) owned.add("ratelimit-");
             long maxBody = r.maxBodySize().orElse(config.listen().maxBodySize());
             PathRewrite rewrite = PathRewrite.of(r.rewrite(), r.stripPrefix());
             ProxyStage proxy;
@@ -95,17 +110,26 @@ public final class SnapshotFactory {
                                 UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
                                 INLINE_CONNECTIONS_PER_TARGET));
                 proxy = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody,
-                        strip, cors.isPresent());
+                        strip, owned);
             } else {
                 UpstreamPool pool = pools.get(r.upstream());
-                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, cors.isPresent());
+                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned);
             }
-            CompiledRoute route = new CompiledRoute(r.name(), cors, auth, proxy);
+            CompiledRoute route = new CompiledRoute(r.name(), cors, auth, rateLimit, proxy);
             routes.add(route);
             router.add(new RouteSpec(r.name(), PathPattern.parse(r.path()), new HashSet<>(r.methods()), r.host(),
                     r.headers()), route);
         }
-        return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier, resources);
+        return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier,
+                new ClientIpResolver(config.clientIp().trustedProxies()), resources);
+    }
+
+    /** The store of {@code rate-limits.store}; a Redis one connects only once the snapshot is started. */
+    private BucketStore store(RateLimitsConfig config) {
+        if (config.store().equals(RateLimitsConfig.MEMORY)) return new MemoryStore(System::nanoTime);
+        return new RedisStore(URI.create(config.store()), config.storeTimeout(),
+                config.failOpen() ? "requests pass unlimited" : "rate-limited requests get 503", events::warn,
+                events::info);
     }
 
     private TokenVerifier verifier(LoadedConfig loaded, JwtConfig jwt) throws ConfigException {

@@ -44,6 +44,24 @@ final class InProcessGateway implements AutoCloseable {
         }
     }
 
+    /** The access-log line of request {@code requestId}, waiting for it: a line is written once the response is done. */
+    Map<String, Object> accessLine(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : accessLines()) {
+                Map<String, Object> json = TinyJson.object(line);
+                if (requestId.equals(json.get("request_id"))) return json;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no access-log line for " + requestId);
+    }
+
+    /** The access-log line of the request that got {@code response}. */
+    Map<String, Object> accessLine(java.net.http.HttpResponse<?> response) throws InterruptedException {
+        return accessLine(response.headers().firstValue("x-request-id").orElseThrow());
+    }
+
     String events() {
         synchronized (events) {
             return events.toString(StandardCharsets.UTF_8);
