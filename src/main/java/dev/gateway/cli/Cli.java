@@ -27,6 +27,9 @@ public final class Cli {
         // a failed bind is reported by GatewayServer in one line; Helidon's stack trace adds nothing
         Logger startup = Logger.getLogger("io.helidon.webserver.LoomServer");
         startup.setLevel(Level.OFF);
+        // lettuce warns on every reconnect attempt; RedisStore logs each outage once itself
+        Logger redis = Logger.getLogger("io.lettuce");
+        redis.setLevel(Level.OFF);
         try {
             CommandLine cmd = new CommandLine(new Cli());
             cmd.setUsageHelpWidth(HELP_WIDTH);
@@ -34,7 +37,8 @@ public final class Cli {
             cmd.setErr(new PrintWriter(err, true));
             return cmd.execute(args);
         } finally {
-            Reference.reachabilityFence(startup); // JUL keeps loggers weakly; keep the level while running
+            Reference.reachabilityFence(startup); // JUL keeps loggers weakly; keep the levels while running
+            Reference.reachabilityFence(redis);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.gateway.config.ConfigError;
@@ -27,7 +28,7 @@ import dev.gateway.runtime.SnapshotHolder;
 public final class Gateway implements AutoCloseable {
     /** How long a replaced snapshot may finish its requests before its dropped pools are closed anyway. */
     static final Duration RETIRE_GRACE = Duration.ofSeconds(60);
-    /** How long start and reload wait for a new JWKS to answer before serving without its keys. */
+    /** How long start and reload wait for a new JWKS or Redis store to answer before serving without it. */
     static final Duration KEYS_WAIT = Duration.ofSeconds(5);
 
     private final LoadedConfig initial;
@@ -56,9 +57,8 @@ public final class Gateway implements AutoCloseable {
         for (ConfigError w : loaded.warnings()) events.warn(w.toString());
         SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), events);
         RuntimeSnapshot first = factory.build(loaded, null);
-        if (!first.start(KEYS_WAIT)) {
-            events.warn("serving before every JWKS answered: tokens signed by its keys get 401 until a fetch succeeds");
-        }
+        List<String> late = first.start(KEYS_WAIT);
+        if (!late.isEmpty()) events.warn("serving before " + String.join(" and ", late) + " answered");
         SnapshotHolder holder = new SnapshotHolder(first, events);
         var listen = loaded.config().listen();
         if (portOverride != null) {

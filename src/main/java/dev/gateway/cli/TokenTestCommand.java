@@ -91,7 +91,8 @@ final class TokenTestCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--route: no route named '" + route + "' (routes: "
                         + String.join(", ", snapshot.routes().stream().map(CompiledRoute::name).toList()) + ")");
             }
-            if (!snapshot.start(KEYS_WAIT)) {
+            verifier.start(); // the JWKS only: token-test needs no rate-limit store
+            if (!verifier.awaitKeys(KEYS_WAIT)) {
                 err.println("warning: a JWKS did not answer within " + KEYS_WAIT.toSeconds() + "s; judging without its keys");
             }
             Verification verification = verifier.verify(jwt);

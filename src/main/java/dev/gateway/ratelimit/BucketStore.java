@@ -10,6 +10,11 @@ public interface BucketStore extends AutoCloseable {
     default void start() {
     }
 
+    /** Waits up to {@code wait} until the store can answer (connected); true when it can. */
+    default boolean awaitReady(java.time.Duration wait) {
+        return true;
+    }
+
     /** Takes one token from the bucket {@code key}; throws when the store cannot answer (Redis down or slow). */
     Take take(String key, BucketSpec spec) throws StoreUnavailable;
 

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
@@ -32,7 +33,7 @@ public final class Reloader {
     private final Duration keysWait;
     private String lastSeenHash;
 
-    /** {@code keysWait}: how long a new snapshot may wait for its JWKS keys before it is swapped in anyway. */
+    /** {@code keysWait}: how long a new snapshot may wait for its JWKS keys and store before it is swapped in anyway. */
     public Reloader(Path file, ConfigLoader loader, SnapshotFactory factory, SnapshotHolder holder, EventLog events,
                     Duration retireGrace, Duration keysWait) {
         this.file = file;
@@ -75,9 +76,8 @@ public final class Reloader {
             events.warn("listen settings changed in " + file + ": they take effect after a restart; "
                     + "everything else is applied now");
         }
-        if (!next.start(keysWait)) {
-            events.warn("a JWKS of " + file + " has not answered yet: tokens signed by its keys get 401 until it does");
-        }
+        List<String> late = next.start(keysWait);
+        if (!late.isEmpty()) events.warn("swapping in " + file + " before " + String.join(" and ", late) + " answered");
         holder.swap(next, retireGrace);
         events.info("reloaded " + file + " (" + short8(loaded.sha256()) + "): " + loaded.config().routes().size()
                 + " routes, " + loaded.config().upstreams().size() + " upstreams");

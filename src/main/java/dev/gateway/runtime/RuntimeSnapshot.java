@@ -1,6 +1,7 @@
 package dev.gateway.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,16 +73,24 @@ public final class RuntimeSnapshot {
 
     /**
      * Starts background work (JWKS fetching, connecting to a Redis rate-limit store) and waits up to {@code wait}
-     * for the first fetch of every JWKS, so the snapshot serves with keys; returns false when some JWKS had no keys
-     * in time (it keeps trying). Idempotent: carried-over resources are already started.
+     * for the first JWKS fetches and the store's connection, so the snapshot serves with keys and limits. Returns
+     * what was not ready in time (it keeps trying in the background); empty when all was. Idempotent:
+     * carried-over resources are already started.
      */
-    public boolean start(Duration wait) {
-        resources.values().forEach(r -> {
-            if (r instanceof BucketStore store) store.start();
-        });
-        if (verifier.isEmpty()) return true;
-        verifier.get().start();
-        return verifier.get().awaitKeys(wait);
+    public List<String> start(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        List<BucketStore> stores = resources.values().stream().filter(BucketStore.class::isInstance)
+                .map(BucketStore.class::cast).toList();
+        stores.forEach(BucketStore::start);
+        verifier.ifPresent(TokenVerifier::start);
+        List<String> late = new ArrayList<>();
+        if (verifier.isPresent() && !verifier.get().awaitKeys(wait)) late.add("a JWKS (its tokens get 401 until it answers)");
+        for (BucketStore store : stores) {
+            if (!store.awaitReady(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                late.add("the rate-limit store " + store.describe());
+            }
+        }
+        return late;
     }
 
     Map<Object, AutoCloseable> resources() {
