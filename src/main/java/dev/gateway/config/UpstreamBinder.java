@@ -15,7 +15,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code upstreams} section: name to targets, balance and timeouts. */
 final class UpstreamBinder {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
-    static final List<String> KEYS = List.of("targets", "balance", "connect-timeout", "timeout");
+    static final List<String> KEYS = List.of("targets", "balance", "connect-timeout", "timeout", "health-check",
+            "outlier", "retry", "circuit-breaker", "max-concurrent-requests");
     static final List<String> TARGET_KEYS = List.of("url", "weight");
     /** The balancer precomputes one cycle as long as the sum of the weights, so weights stay small. */
     static final int MAX_WEIGHT = 1000;
@@ -81,7 +82,9 @@ final class UpstreamBinder {
             timeout = reader.duration(f.get("timeout"), f.child("timeout"), false);
             ok &= timeout != null;
         }
-        return ok ? new UpstreamConfig(name, targets, balance, connect, timeout) : null;
+        ResilienceConfig resilience = new ResilienceBinder(reader).bind(f);
+        ok &= resilience != null;
+        return ok ? new UpstreamConfig(name, targets, balance, connect, timeout, resilience) : null;
     }
 
     private List<TargetConfig> targets(Node node, String path) {

@@ -5,10 +5,11 @@ import java.util.List;
 
 /**
  * A named group of targets. Defaults: balance round-robin, connect-timeout 2s, timeout 30s (the longest wait
- * for response headers once the request is sent, and the longest idle gap while streaming the response).
+ * for response headers once the request is sent, retries included, and the longest idle gap while streaming the
+ * response), no health checks, ejection, retries, breaker or concurrency limit ({@link ResilienceConfig}).
  */
 public record UpstreamConfig(String name, List<TargetConfig> targets, Balance balance,
-                             Duration connectTimeout, Duration timeout) {
+                             Duration connectTimeout, Duration timeout, ResilienceConfig resilience) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 

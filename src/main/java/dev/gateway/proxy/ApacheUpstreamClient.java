@@ -17,6 +17,7 @@ import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
@@ -47,6 +48,7 @@ public final class ApacheUpstreamClient implements UpstreamClient {
 
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
+    private final RequestConfig defaults;
 
     public ApacheUpstreamClient(Duration connectTimeout, Duration timeout, int maxConnectionsPerTarget) {
         Timeout responseTimeout = Timeout.of(timeout);
@@ -60,14 +62,15 @@ public final class ApacheUpstreamClient implements UpstreamClient {
                         .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                         .build())
                 .build();
+        this.defaults = RequestConfig.custom()
+                .setResponseTimeout(responseTimeout)
+                .setConnectionRequestTimeout(Timeout.of(connectTimeout))
+                .setExpectContinueEnabled(false)
+                .setRedirectsEnabled(false)
+                .build();
         this.client = HttpClients.custom()
                 .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(responseTimeout)
-                        .setConnectionRequestTimeout(Timeout.of(connectTimeout))
-                        .setExpectContinueEnabled(false)
-                        .setRedirectsEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(defaults)
                 .setRetryStrategy(new StaleConnectionRetry())
                 .disableRedirectHandling()
                 .disableCookieManagement()
@@ -91,8 +94,14 @@ public final class ApacheUpstreamClient implements UpstreamClient {
         if (request.body() != null) {
             out.setEntity(new InputStreamEntity(request.body(), request.contentLength(), null));
         }
+        HttpClientContext context = null;
+        if (request.responseTimeout() != null) {
+            context = HttpClientContext.create();
+            context.setRequestConfig(RequestConfig.copy(defaults)
+                    .setResponseTimeout(Timeout.of(request.responseTimeout())).build());
+        }
         try {
-            return new Response(client.executeOpen(host, out, null));
+            return new Response(client.executeOpen(host, out, context));
         } catch (IOException e) {
             throw classify(origin, e);
         }

@@ -76,29 +76,54 @@ public final class ProxyStage {
             Problem.send(res, ex, 400, e.getMessage());
             return;
         }
-        ex.target(target.origin().toString());
+        String method = req.prologue().method().text();
         String query = req.query().rawValue();
         String upstreamPath = rewrite.apply(path, variables, rest);
         String pathAndQuery = query == null || query.isEmpty() ? upstreamPath : upstreamPath + "?" + query;
-
+        List<Map.Entry<String, String>> headers = ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(),
+                strip, identity);
         ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
-        UpstreamRequest up = new UpstreamRequest(req.prologue().method().text(), target.origin(), pathAndQuery,
-                ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(), strip, identity), body, declared);
 
-        target.begin();
+        Guard guard = resolver.guard();
+        if (guard.bulkhead() != null && !guard.bulkhead().tryAcquire()) {
+            ex.target(target.origin().toString());
+            Problem.send(res, ex, 503, "upstream '" + upstreamName + "' is at its limit of " + guard.maxConcurrent()
+                    + " concurrent requests");
+            return;
+        }
         try {
-            UpstreamResponse response;
+            GuardedCall.Outcome outcome;
             try {
-                response = client.send(up);
-            } catch (UpstreamFailure f) {
-                if (body != null) ex.bytesIn(body.count());
-                fail(res, ex, f);
+                outcome = new GuardedCall(guard, resolver, client, method, body).send(variables, target,
+                        t -> timeout -> new UpstreamRequest(method, t.origin(), pathAndQuery, headers, body, declared,
+                                timeout), upstreamName);
+            } catch (TargetResolver.InvalidTargetException e) {
+                Problem.send(res, ex, 400, e.getMessage());
                 return;
             }
             if (body != null) ex.bytesIn(body.count());
-            relay(req, res, ex, response);
+            switch (outcome) {
+                case GuardedCall.Outcome.Answered answered -> {
+                    ex.target(answered.target().origin().toString());
+                    try {
+                        relay(req, res, ex, answered.response());
+                    } finally {
+                        answered.target().end();
+                    }
+                }
+                case GuardedCall.Outcome.Failed failed -> {
+                    ex.target(target.origin().toString());
+                    fail(res, ex, failed.failure());
+                }
+                case GuardedCall.Outcome.Refused refused -> {
+                    if (refused.retryAfterSeconds() > 0) {
+                        res.header(HeaderNames.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+                    }
+                    Problem.send(res, ex, refused.status(), refused.detail());
+                }
+            }
         } finally {
-            target.end();
+            if (guard.bulkhead() != null) guard.bulkhead().release();
         }
     }
 

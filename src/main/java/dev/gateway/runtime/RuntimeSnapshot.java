@@ -11,6 +11,7 @@ import dev.gateway.auth.TokenVerifier;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.cors.CorsPolicy;
 import dev.gateway.proxy.ClientIpResolver;
+import dev.gateway.proxy.UpstreamPool;
 import dev.gateway.ratelimit.BucketStore;
 import dev.gateway.routing.Router;
 
@@ -72,7 +73,7 @@ public final class RuntimeSnapshot {
     }
 
     /**
-     * Starts background work (JWKS fetching, connecting to a Redis rate-limit store) and waits up to {@code wait}
+     * Starts background work (JWKS fetching, health checks, connecting to a Redis rate-limit store) and waits up to {@code wait}
      * for the first JWKS fetches and the store's connection, so the snapshot serves with keys and limits. Returns
      * what was not ready in time (it keeps trying in the background); empty when all was. Idempotent:
      * carried-over resources are already started.
@@ -82,6 +83,9 @@ public final class RuntimeSnapshot {
         List<BucketStore> stores = resources.values().stream().filter(BucketStore.class::isInstance)
                 .map(BucketStore.class::cast).toList();
         stores.forEach(BucketStore::start);
+        resources.values().forEach(r -> {
+            if (r instanceof UpstreamPool pool) pool.start();
+        });
         verifier.ifPresent(TokenVerifier::start);
         List<String> late = new ArrayList<>();
         if (verifier.isPresent() && !verifier.get().awaitKeys(wait)) late.add("a JWKS (its tokens get 401 until it answers)");

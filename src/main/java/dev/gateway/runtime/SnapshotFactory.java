@@ -77,7 +77,8 @@ public final class SnapshotFactory {
         Map<String, UpstreamPool> pools = new HashMap<>();
         for (UpstreamConfig u : config.upstreams().values()) {
             UpstreamPool pool = (UpstreamPool) resources.computeIfAbsent(u,
-                    key -> old.containsKey(key) ? old.get(key) : new UpstreamPool(u));
+                    key -> old.containsKey(key) ? old.get(key) : new UpstreamPool(u, previousPool(old, u.name()),
+                            events::info));
             pools.put(u.name(), pool);
         }
         IdentityHeaders identity = new IdentityHeaders(config.jwt().map(JwtConfig::forwardClaims).orElse(Map.of()));
@@ -122,6 +123,12 @@ public final class SnapshotFactory {
         }
         return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier,
                 new ClientIpResolver(config.clientIp().trustedProxies()), resources);
+    }
+
+    /** The pool that served upstream {@code name} before this reload, whose target states may be taken over. */
+    private static UpstreamPool previousPool(Map<Object, AutoCloseable> old, String name) {
+        return old.values().stream().filter(UpstreamPool.class::isInstance).map(UpstreamPool.class::cast)
+                .filter(p -> p.config().name().equals(name)).findFirst().orElse(null);
     }
 
     /** The store of {@code rate-limits.store}; a Redis one connects only once the snapshot is started. */

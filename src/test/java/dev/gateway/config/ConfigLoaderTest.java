@@ -30,10 +30,11 @@ class ConfigLoaderTest {
         assertThat(config.upstreams().get("users")).isEqualTo(new UpstreamConfig("users", List.of(
                 new TargetConfig(URI.create("http://127.0.0.1:9001"), 1),
                 new TargetConfig(URI.create("http://127.0.0.1:9002"), 2)),
-                UpstreamConfig.Balance.ROUND_ROBIN, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+                UpstreamConfig.Balance.ROUND_ROBIN, Duration.ofSeconds(1), Duration.ofSeconds(30), ResilienceConfig.NONE));
         assertThat(config.upstreams().get("auth")).isEqualTo(new UpstreamConfig("auth", List.of(
                 new TargetConfig(URI.create("http://127.0.0.1:9003"), 1)),
-                UpstreamConfig.Balance.ROUND_ROBIN, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT));
+                UpstreamConfig.Balance.ROUND_ROBIN, UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
+                ResilienceConfig.NONE));
         assertThat(config.routes()).containsExactly(
                 new RouteConfig("login", "/api/v1/auth/{action}", List.of("POST"), Optional.empty(), Map.of(), "auth",
                         Optional.of("/auth/{action}"), Optional.empty(), Optional.empty(), AuthConfig.PUBLIC,
