@@ -114,7 +114,7 @@ final class ResilienceBinder {
                     + backoff.toMillis() + "ms)");
             maxBackoff = null;
         }
-        Boolean jitter = f.get("jitter") == null ? d.jitter() : reader.bool(f.get("jitter"), f.child("jitter"));
+        Boolean jitter = f.get("jitter") == null ? Boolean.valueOf(d.jitter()) : reader.bool(f.get("jitter"), f.child("jitter"));
         boolean connect = d.onConnectFailure();
         boolean timeout = d.onTimeout();
         Set<Integer> statuses = d.onStatus();

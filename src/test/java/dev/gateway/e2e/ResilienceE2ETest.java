@@ -245,4 +245,39 @@ class ResilienceE2ETest {
         for (Future<HttpResponse<String>> f : inFlight) assertThat(f.get().statusCode()).isEqualTo(200);
         assertThat(get(gateway, "/slow").statusCode()).as("capacity is back").isEqualTo(200);
     }
+
+    @Test
+    void aReloadKeepsTheHealthAndBreakerStateOfWhatDidNotChange() throws Exception {
+        FlakyUpstream a = upstream("a");
+        FlakyUpstream b = upstream("b");
+        String upstream = """
+                targets: [ "%s", "%s" ]
+                timeout: %s
+                health-check: { interval: 100ms, timeout: 50ms, unhealthy-after: 2, healthy-after: 2 }
+                circuit-breaker: { failure-ratio: 50%%, minimum-requests: 2, window: 10s, open-for: 30s }
+                """;
+        InProcessGateway gateway = gateway(upstream.formatted(a.url(), b.url(), "5s"));
+        b.healthy = false;
+        await("b unhealthy", gateway, "is unhealthy");
+        // a changed timeout makes a new pool; its targets' health and its breaker carry over
+        Files.writeString(dir.resolve("gateway.yaml"), Files.readString(dir.resolve("gateway.yaml"))
+                .replace("timeout: 5s", "timeout: 6s"));
+        await("reloaded", gateway, "reloaded");
+        int bHits = b.hits.get();
+        for (int i = 0; i < 10; i++) assertThat(get(gateway, "/x").body()).isEqualTo("a");
+        assertThat(b.hits.get()).as("still out of rotation after the reload").isEqualTo(bHits);
+
+        a.status = 503;
+        b.status = 503;
+        // the window also holds the ten successes above: fail until the ratio passes 50%
+        for (int i = 0; i < 30 && !gateway.events().contains("opened"); i++) get(gateway, "/x");
+        await("the breaker opens", gateway, "opened");
+        Files.writeString(dir.resolve("gateway.yaml"), Files.readString(dir.resolve("gateway.yaml"))
+                .replace("timeout: 6s", "timeout: 7s"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (count(gateway.events(), "reloaded") < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+        HttpResponse<String> r = get(gateway, "/x");
+        Problems.assertProblem(r, 503);
+        assertThat((String) TinyJson.object(r.body()).get("detail")).contains("circuit breaker is open");
+    }
 }
