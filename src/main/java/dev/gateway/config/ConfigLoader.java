@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class ConfigLoader {
     private static final List<String> KEYS = List.of("listen", "upstreams", "routes", "jwt", "cors", "strip-headers",
-            "rate-limits", "client-ip");
+            "rate-limits", "client-ip", "cache");
 
     private final EnvSubstitution env;
 
@@ -124,6 +124,7 @@ public final class ConfigLoader {
         RateLimitsBinder rateLimitsBinder = new RateLimitsBinder(reader);
         Optional<RateLimitsConfig> rateLimits = rateLimitsBinder.bind(top.get("rate-limits"));
         ClientIpConfig clientIp = ClientIpBinder.bind(reader, top.get("client-ip"));
+        CacheConfig cache = CacheBinder.instance(reader, top.get("cache"));
         UpstreamBinder upstreamBinder = new UpstreamBinder(reader);
         Map<String, UpstreamConfig> upstreams = upstreamBinder.bind(top.get("upstreams"));
 
@@ -145,7 +146,7 @@ public final class ConfigLoader {
             });
         }
         if (findings.hasErrors()) return null;
-        return new GatewayConfig(listen, jwt, cors, stripHeaders, rateLimits, clientIp, upstreams,
+        return new GatewayConfig(listen, jwt, cors, stripHeaders, rateLimits, clientIp, cache, upstreams,
                 routes.stream().map(RouteBinder.Bound::config).toList());
     }
 

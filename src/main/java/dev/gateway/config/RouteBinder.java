@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code routes} list; the path templates are checked by {@link RouteTemplates}. */
 final class RouteBinder {
     static final List<String> KEYS = List.of("name", "path", "methods", "host", "headers", "upstream", "rewrite",
-            "strip-prefix", "max-body-size", "auth", "cors", "rate-limit");
+            "strip-prefix", "max-body-size", "auth", "cors", "rate-limit", "cache");
     private static final Pattern NAME = UpstreamBinder.NAME;
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]+");
     private static final String LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
@@ -106,14 +106,15 @@ final class RouteBinder {
         Optional<CorsConfig> cors = corsBinder.bind(f.get("cors"), f.child("cors"));
         List<String> rateLimits = f.get("rate-limit") == null ? List.of() : rateLimits(f.get("rate-limit"),
                 f.child("rate-limit"));
+        Optional<RouteCacheConfig> cache = CacheBinder.route(reader, f.get("cache"), f.child("cache"));
 
         boolean matchOk = pattern != null && methods != null && host != null && headers != null;
         RouteSpec spec = matchOk ? new RouteSpec(name != null ? name : path, pattern, new HashSet<>(methods), host,
                 headers) : null;
         boolean ok = matchOk && name != null && upstream != null && rewrite != null && strip != null && sizeOk
-                && auth != null && cors != null && rateLimits != null;
+                && auth != null && cors != null && rateLimits != null && cache != null;
         RouteConfig config = ok ? new RouteConfig(name, template, methods, host, headers, upstream, rewrite, strip,
-                maxBody, auth, cors, rateLimits) : null;
+                maxBody, auth, cors, rateLimits, cache) : null;
         return new Bound(index, config, spec);
     }
 

@@ -19,11 +19,12 @@ import java.util.Optional;
  * @param cors         this route's cross-origin rules, replacing the top-level {@code cors} (not merged with it);
  *                     empty to use the top-level ones
  * @param rateLimits   the names of the {@code rate-limits} policies checked for this route, in order
+ * @param cache        how this route's responses are cached; empty for not at all
  */
 public record RouteConfig(String name, String path, List<String> methods, Optional<String> host,
                           Map<String, String> headers, String upstream, Optional<String> rewrite,
                           Optional<String> stripPrefix, Optional<Long> maxBodySize, AuthConfig auth,
-                          Optional<CorsConfig> cors, List<String> rateLimits) {
+                          Optional<CorsConfig> cors, List<String> rateLimits, Optional<RouteCacheConfig> cache) {
     public RouteConfig {
         rateLimits = List.copyOf(rateLimits);
         methods = List.copyOf(methods);

@@ -4,10 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import dev.gateway.cache.CachedResponse;
+import dev.gateway.cache.RouteCache;
 
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
@@ -21,10 +30,14 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * The last step of a route: picks the target, sends the request upstream with its body streamed, and streams
- * the response back. Maps failures to 502/504/413 problems. Built once per route; thread-safe.
+ * the response back, through the route's response cache when it has one (hits answered here, concurrent misses for
+ * one key coalesced into one upstream request). Maps failures to 502/503/504/413 problems. Built once per route;
+ * thread-safe.
  */
 public final class ProxyStage {
     private static final int BUFFER = 16 * 1024;
+    /** How long a coalesced miss waits for the one in flight when the upstream has no deadline of its own. */
+    private static final Duration FOLLOW_WAIT = Duration.ofSeconds(30);
 
     private final String upstreamName;
     private final TargetResolver resolver;
@@ -33,6 +46,7 @@ public final class ProxyStage {
     private final long maxBodySize;
     private final HeaderStrip strip;
     private final List<String> ownedPrefixes;
+    private final RouteCache cache;
 
     /**
      * {@code strip}: request headers never sent upstream; {@code ownedPrefixes}: lower-case prefixes of response
@@ -40,7 +54,7 @@ public final class ProxyStage {
      * {@code ratelimit-} where it limits), so the upstream's own would contradict them and are dropped.
      */
     public ProxyStage(String upstreamName, TargetResolver resolver, UpstreamClient client, PathRewrite rewrite,
-                      long maxBodySize, HeaderStrip strip, List<String> ownedPrefixes) {
+                      long maxBodySize, HeaderStrip strip, List<String> ownedPrefixes, RouteCache cache) {
         this.upstreamName = upstreamName;
         this.resolver = resolver;
         this.client = client;
@@ -48,6 +62,7 @@ public final class ProxyStage {
         this.maxBodySize = maxBodySize;
         this.strip = strip;
         this.ownedPrefixes = List.copyOf(ownedPrefixes);
+        this.cache = cache;
     }
 
     public String upstreamName() {
@@ -84,12 +99,49 @@ public final class ProxyStage {
                 strip, identity);
         ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
 
+        Function<String, String> requestHeader = name -> req.headers().first(HeaderNames.create(name)).orElse(null);
+        // keyed by what the client asked for: a templated upstream may send two of them to the same upstream path
+        String cacheKey = cache == null || hasBody ? null
+                : cache.key(method, query == null || query.isEmpty() ? path : path + "?" + query, requestHeader);
+        boolean leading = false;
+        if (cacheKey != null) {
+            if (!RouteCache.wantsFresh(requestHeader)) {
+                CachedResponse hit = cache.store().get(cacheKey, requestHeader);
+                if (hit != null) {
+                    CachedReply.send(res, ex, hit, method);
+                    return;
+                }
+            }
+            CompletableFuture<CachedResponse> leader = cache.store().follow(cacheKey);
+            leading = leader == null;
+            if (!leading) {
+                CachedResponse shared = await(leader);
+                if (shared != null && shared.matches(requestHeader)) {
+                    CachedReply.send(res, ex, shared, method);
+                    return;
+                }
+            }
+        }
+        CachedResponse stored = null;
+        try {
+            stored = forward(req, res, ex, target, variables, method, pathAndQuery, headers, body, declared,
+                    cacheKey, requestHeader);
+        } finally {
+            if (leading) cache.store().finish(cacheKey, stored);
+        }
+    }
+
+    /** Sends the request upstream under the guard and relays the answer; returns what was cached of it, if anything. */
+    private CachedResponse forward(ServerRequest req, ServerResponse res, Exchange ex, Target target,
+                                   Map<String, String> variables, String method, String pathAndQuery,
+                                   List<Map.Entry<String, String>> headers, ClientBodyStream body, long declared,
+                                   String cacheKey, Function<String, String> requestHeader) {
         Guard guard = resolver.guard();
         if (guard.bulkhead() != null && !guard.bulkhead().tryAcquire()) {
             ex.target(target.origin().toString());
             Problem.send(res, ex, 503, "upstream '" + upstreamName + "' is at its limit of " + guard.maxConcurrent()
                     + " concurrent requests");
-            return;
+            return null;
         }
         try {
             GuardedCall.Outcome outcome;
@@ -99,14 +151,14 @@ public final class ProxyStage {
                                 timeout), upstreamName);
             } catch (TargetResolver.InvalidTargetException e) {
                 Problem.send(res, ex, 400, e.getMessage());
-                return;
+                return null;
             }
             if (body != null) ex.bytesIn(body.count());
             switch (outcome) {
                 case GuardedCall.Outcome.Answered answered -> {
                     ex.target(answered.target().origin().toString());
                     try {
-                        relay(req, res, ex, answered.response());
+                        return relay(req, res, ex, answered.response(), cacheKey, requestHeader);
                     } finally {
                         answered.target().end();
                     }
@@ -114,16 +166,31 @@ public final class ProxyStage {
                 case GuardedCall.Outcome.Failed failed -> {
                     ex.target(target.origin().toString());
                     fail(res, ex, failed.failure());
+                    return null;
                 }
                 case GuardedCall.Outcome.Refused refused -> {
                     if (refused.retryAfterSeconds() > 0) {
                         res.header(HeaderNames.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
                     }
                     Problem.send(res, ex, refused.status(), refused.detail());
+                    return null;
                 }
             }
         } finally {
             if (guard.bulkhead() != null) guard.bulkhead().release();
+        }
+    }
+
+    /** The response of the miss in flight for the same key, waited for up to the upstream's deadline. */
+    private CachedResponse await(CompletableFuture<CachedResponse> leader) {
+        Duration wait = resolver.guard().deadline() == null ? FOLLOW_WAIT : resolver.guard().deadline();
+        try {
+            return leader.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
         }
     }
 
@@ -155,7 +222,8 @@ public final class ProxyStage {
         }
     }
 
-    private void relay(ServerRequest req, ServerResponse res, Exchange ex, UpstreamResponse response) {
+    private CachedResponse relay(ServerRequest req, ServerResponse res, Exchange ex, UpstreamResponse response,
+                                 String cacheKey, Function<String, String> requestHeader) {
         int status = response.status();
         res.status(Status.create(status));
         ex.status(status);
@@ -166,10 +234,20 @@ public final class ProxyStage {
             if (name.equalsIgnoreCase("content-length")) declaredLength.add(value);
         });
         Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
+        List<Map.Entry<String, String>> passed = new ArrayList<>();
         response.forEachHeader((name, value) -> {
-            if (ForwardedHeaders.passesDown(name, named, ownedPrefixes)) res.headers().add(HeaderValues.create(name, value));
+            if (ForwardedHeaders.passesDown(name, named, ownedPrefixes)) {
+                res.headers().add(HeaderValues.create(name, value));
+                passed.add(Map.entry(name, value));
+            }
         });
         res.header(Problem.X_REQUEST_ID, ex.requestId());
+        boolean getRequest = "GET".equals(req.prologue().method().text());
+        RouteCache.Recorder recorder = null;
+        if (cacheKey != null) {
+            res.header(CachedReply.X_CACHE, "MISS");
+            if (getRequest) recorder = cache.record(cacheKey, status, passed, response.contentLength(), requestHeader);
+        }
         boolean head = "HEAD".equals(req.prologue().method().text());
         boolean bodyAllowed = bodyAllowedFor(status) && !head;
         InputStream in = response.body();
@@ -180,18 +258,20 @@ public final class ProxyStage {
                 res.header(HeaderNames.CONTENT_LENGTH, declaredLength.getFirst());
             }
             res.send();
-            return;
+            return recorder == null ? null : recorder.complete();
         }
         long length = response.contentLength();
         if (length >= 0) res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
-        stream(in, res, ex, response);
+        stream(in, res, ex, response, recorder);
+        return recorder == null ? null : recorder.complete();
     }
 
     private static boolean bodyAllowedFor(int status) {
         return status >= 200 && status != 204 && status != 304;
     }
 
-    private static void stream(InputStream in, ServerResponse res, Exchange ex, UpstreamResponse response) {
+    private static void stream(InputStream in, ServerResponse res, Exchange ex, UpstreamResponse response,
+                               RouteCache.Recorder recorder) {
         byte[] buffer = new byte[BUFFER];
         long sent = 0;
         OutputStream out = res.outputStream();
@@ -206,6 +286,7 @@ public final class ProxyStage {
                 }
                 if (n < 0) break;
                 out.write(buffer, 0, n);
+                if (recorder != null) recorder.write(buffer, 0, n);
                 sent += n;
             }
             out.close();

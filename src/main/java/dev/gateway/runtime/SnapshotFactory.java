@@ -8,11 +8,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.gateway.auth.AccessRule;
 import dev.gateway.auth.AuthStage;
 import dev.gateway.auth.IdentityHeaders;
 import dev.gateway.auth.TokenVerifier;
+import dev.gateway.cache.ResponseCache;
+import dev.gateway.cache.RouteCache;
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.CorsConfig;
@@ -89,6 +92,10 @@ public final class SnapshotFactory {
         Map<CorsConfig, CorsPolicy> policies = new HashMap<>();
         Optional<CorsPolicy> fileCors = config.cors().map(c -> policies.computeIfAbsent(c, CorsPolicy::new));
 
+        ResponseCache responseCache = config.routes().stream().anyMatch(r -> r.cache().isPresent())
+                ? (ResponseCache) resources.computeIfAbsent(config.cache(), key -> old.containsKey(key) ? old.get(key)
+                : new ResponseCache(config.cache().maxSize(), System::nanoTime)) : null;
+        Set<String> cachedRoutes = new HashSet<>();
         Router.Builder<CompiledRoute> router = Router.builder();
         List<CompiledRoute> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
@@ -102,6 +109,9 @@ public final class SnapshotFactory {
             if (cors.isPresent()) owned.add("access-control-");
             if (rateLimit.isLimited()) owned.add("ratelimit-");
             long maxBody = r.maxBodySize().orElse(config.listen().maxBodySize());
+            RouteCache cache = r.cache().map(c -> new RouteCache(r.name() + "#" + Integer.toHexString(r.hashCode()), c,
+                    responseCache, System::nanoTime)).orElse(null);
+            if (cache != null) cachedRoutes.add(cache.fingerprint());
             PathRewrite rewrite = PathRewrite.of(r.rewrite(), r.stripPrefix());
             ProxyStage proxy;
             if (r.inlineUpstream()) {
@@ -111,16 +121,17 @@ public final class SnapshotFactory {
                                 UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
                                 INLINE_CONNECTIONS_PER_TARGET));
                 proxy = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody,
-                        strip, owned);
+                        strip, owned, cache);
             } else {
                 UpstreamPool pool = pools.get(r.upstream());
-                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned);
+                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned, cache);
             }
             CompiledRoute route = new CompiledRoute(r.name(), cors, auth, rateLimit, proxy);
             routes.add(route);
             router.add(new RouteSpec(r.name(), PathPattern.parse(r.path()), new HashSet<>(r.methods()), r.host(),
                     r.headers()), route);
         }
+        if (responseCache != null) responseCache.retainOnly(cachedRoutes); // a changed route's responses are dropped
         return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier,
                 new ClientIpResolver(config.clientIp().trustedProxies()), resources);
     }
