@@ -14,7 +14,7 @@ class SuggestionsTest {
     @CsvSource(nullValues = "none", value = {
             "rewite, rewrite", "rewirte, rewrite", "stripPrefix, strip-prefix", "strip_prefix, strip-prefix",
             "upstreams, upstream", "method, methods", "Path, path", "max-body, max-body-size", "hosts, host",
-            "cache, none", "nme, name", "x, none", "timeout, none"})
+            "colour, none", "nme, name", "x, none", "timeout, none"})
     void suggestsCloseKeys(String word, String expected) {
         assertThat(Suggestions.closest(word, ROUTE_KEYS).orElse(null)).isEqualTo(expected);
     }
