@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code routes} list; the path templates are checked by {@link RouteTemplates}. */
 final class RouteBinder {
     static final List<String> KEYS = List.of("name", "path", "methods", "host", "headers", "upstream", "rewrite",
-            "strip-prefix", "max-body-size", "auth", "cors", "rate-limit", "cache");
+            "strip-prefix", "max-body-size", "auth", "cors", "rate-limit", "cache", "websocket");
     private static final Pattern NAME = UpstreamBinder.NAME;
     private static final Pattern METHOD = Pattern.compile("[A-Za-z]+");
     private static final String LABEL = "[a-z0-9]([a-z0-9-]*[a-z0-9])?";
@@ -43,6 +43,7 @@ final class RouteBinder {
     private final boolean rateLimitsWritten;
     private final AuthBinder authBinder;
     private final CorsBinder corsBinder;
+    private final WebSocketBinder webSocketBinder;
     private final Set<String> referenced = new HashSet<>();
     private final Map<String, Node> names = new HashMap<>();
 
@@ -62,6 +63,7 @@ final class RouteBinder {
         this.rateLimitsWritten = rateLimitsWritten;
         this.authBinder = new AuthBinder(reader);
         this.corsBinder = new CorsBinder(reader);
+        this.webSocketBinder = new WebSocketBinder(reader);
     }
 
     /** Upstream names some route refers to. */
@@ -107,14 +109,15 @@ final class RouteBinder {
         List<String> rateLimits = f.get("rate-limit") == null ? List.of() : rateLimits(f.get("rate-limit"),
                 f.child("rate-limit"));
         Optional<RouteCacheConfig> cache = CacheBinder.route(reader, f.get("cache"), f.child("cache"));
+        Optional<WebSocketConfig> websocket = webSocketBinder.bind(f.get("websocket"), f.child("websocket"));
 
         boolean matchOk = pattern != null && methods != null && host != null && headers != null;
         RouteSpec spec = matchOk ? new RouteSpec(name != null ? name : path, pattern, new HashSet<>(methods), host,
                 headers) : null;
         boolean ok = matchOk && name != null && upstream != null && rewrite != null && strip != null && sizeOk
-                && auth != null && cors != null && rateLimits != null && cache != null;
+                && auth != null && cors != null && rateLimits != null && cache != null && websocket != null;
         RouteConfig config = ok ? new RouteConfig(name, template, methods, host, headers, upstream, rewrite, strip,
-                maxBody, auth, cors, rateLimits, cache) : null;
+                maxBody, auth, cors, rateLimits, cache, websocket) : null;
         return new Bound(index, config, spec);
     }
 

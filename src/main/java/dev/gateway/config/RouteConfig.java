@@ -20,11 +20,13 @@ import java.util.Optional;
  *                     empty to use the top-level ones
  * @param rateLimits   the names of the {@code rate-limits} policies checked for this route, in order
  * @param cache        how this route's responses are cached; empty for not at all
+ * @param websocket    present when the route accepts WebSocket upgrades (others refuse them)
  */
 public record RouteConfig(String name, String path, List<String> methods, Optional<String> host,
                           Map<String, String> headers, String upstream, Optional<String> rewrite,
                           Optional<String> stripPrefix, Optional<Long> maxBodySize, AuthConfig auth,
-                          Optional<CorsConfig> cors, List<String> rateLimits, Optional<RouteCacheConfig> cache) {
+                          Optional<CorsConfig> cors, List<String> rateLimits, Optional<RouteCacheConfig> cache,
+                          Optional<WebSocketConfig> websocket) {
     public RouteConfig {
         rateLimits = List.copyOf(rateLimits);
         methods = List.copyOf(methods);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,28 @@ public final class ProxyStage {
 
     public String upstreamName() {
         return upstreamName;
+    }
+
+    /**
+     * The upstream side of a WebSocket upgrade on this route: a target from the balancer, the rewritten path with
+     * {@code rawQuery}, and the headers to send. Throws when a path variable cannot form the target's host.
+     */
+    public UpstreamHandshake webSocketHandshake(Headers headers, String rawQuery, Exchange ex, String path,
+                                                Map<String, String> variables, String rest,
+                                                List<Map.Entry<String, String>> identity)
+            throws TargetResolver.InvalidTargetException {
+        Target target = resolver.resolve(variables);
+        String upstreamPath = rewrite.apply(path, variables, rest);
+        String pathAndQuery = rawQuery == null || rawQuery.isEmpty() ? upstreamPath : upstreamPath + "?" + rawQuery;
+        URI origin = target.origin();
+        String scheme = "https".equalsIgnoreCase(origin.getScheme()) ? "wss" : "ws";
+        URI uri = URI.create(scheme + "://" + origin.getRawAuthority() + pathAndQuery);
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Map.Entry<String, String> h : ForwardedHeaders.upstream(headers, ex.peerIp(), ex.requestId(), strip,
+                identity)) {
+            if (!h.getKey().regionMatches(true, 0, "sec-websocket-", 0, 14)) out.add(h);
+        }
+        return new UpstreamHandshake(uri, origin.toString(), out);
     }
 
     /** Proxies the request; {@code identity} are the headers the auth stage derived from the token (may be empty). */

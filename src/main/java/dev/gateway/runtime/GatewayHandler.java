@@ -119,6 +119,13 @@ final class GatewayHandler implements Handler {
                 CompiledRoute route = found.value();
                 ex.route(route.name(), route.proxy().upstreamName());
                 withCors(res, route.cors(), header);
+                if (webSocketUpgrade(header)) {
+                    // the upgrader accepts upgrades on websocket routes; what reaches here is refused, never proxied
+                    Problem.send(res, ex, 400, route.webSocket().isPresent()
+                            ? "a WebSocket upgrade must be a GET without content"
+                            : "route '" + route.name() + "' does not accept WebSocket upgrades");
+                    return;
+                }
                 List<String> authorization = req.headers().contains(HeaderNames.AUTHORIZATION)
                         ? req.headers().get(HeaderNames.AUTHORIZATION).allValues() : List.of();
                 switch (route.auth().decide(authorization)) {
@@ -145,6 +152,15 @@ final class GatewayHandler implements Handler {
                 Problem.send(res, ex, 404, "no route matches " + method + " " + rawPath);
             }
         }
+    }
+
+    private static boolean webSocketUpgrade(Function<String, String> header) {
+        String upgrade = header.apply("upgrade");
+        if (upgrade == null) return false;
+        for (String token : upgrade.split(",")) {
+            if (token.strip().equalsIgnoreCase("websocket")) return true;
+        }
+        return false;
     }
 
     /** Applies the route's rate limits; true when the request may go on (its RateLimit-* headers are set). */

@@ -4,22 +4,28 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.gateway.config.ListenConfig;
+import dev.gateway.config.WebSocketConfig;
 import dev.gateway.observe.AccessLog;
 import dev.gateway.observe.EventLog;
+import dev.gateway.websocket.WebSocketSessions;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.websocket.WsConfig;
 
 /**
- * The client-facing listener: one Helidon server whose only route is the {@link GatewayHandler}. Knows how to
- * start, and how to drain (health turns 503, new requests are refused, in-flight ones finish up to the grace
- * period) and stop.
+ * The client-facing listener: one Helidon server whose only route is the {@link GatewayHandler}, and whose
+ * WebSocket upgrades go through the {@link GatewayUpgrader}. Knows how to
+ * start, and how to drain (health turns 503, new requests are refused, WebSockets are closed with 1001, in-flight
+ * requests finish up to the grace period) and stop.
  */
 public final class GatewayServer {
     private final SnapshotHolder holder;
     private final EventLog events;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final GatewayHandler handler;
+    private final WebSocketSessions webSockets;
     private final WebServer server;
     private final String host;
     private final int requestedPort;
@@ -31,17 +37,24 @@ public final class GatewayServer {
         this.requestedPort = listen.port();
         this.handler = new GatewayHandler(holder, accessLog, events, draining::get);
         ProblemDirectHandler problems = new ProblemDirectHandler();
+        this.webSockets = new WebSocketSessions(() -> holder.current().webSocketRoutes(), listen.shutdownGrace(), events);
+        Http1Config http1 = Http1Config.builder()
+                .maxHeadersSize((int) Math.min(Integer.MAX_VALUE, listen.maxHeaderSize()))
+                .maxPrologueLength(8192)
+                .validateRequestHeaders(true)
+                .build();
         this.server = WebServer.builder()
                 .host(listen.host())
                 .port(listen.port())
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
                 .shutdownGracePeriod(Duration.ofMillis(500))
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize((int) Math.min(Integer.MAX_VALUE, listen.maxHeaderSize()))
-                        .maxPrologueLength(8192)
-                        .validateRequestHeaders(true)
-                        .build())
+                .addProtocol(http1)
+                // the routes can change on every reload, so one upgrader decides each upgrade against the current
+                // snapshot; WsConnection reads its frame limit from this protocol config
+                .addConnectionSelector(Http1ConnectionSelector.builder().config(http1)
+                        .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets)).build())
+                .addProtocol(WsConfig.builder().maxFrameLength((int) WebSocketConfig.MAX_FRAME_LIMIT).build())
                 .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .errorHandling(e -> e.includeEntity(true))
                 .directHandlers(d -> {
@@ -53,11 +66,13 @@ public final class GatewayServer {
 
     /** Binds and starts serving; returns the bound port. Throws when the address cannot be bound. */
     public int start() {
+        webSockets.start();
         server.start();
         int port = server.port();
         if (port < 0) {
             // Helidon logs the cause and returns instead of throwing
             server.stop();
+            webSockets.close();
             throw new IllegalStateException("cannot listen on " + host + ":" + requestedPort
                     + " (address in use, or not an address of this machine?)");
         }
@@ -75,6 +90,9 @@ public final class GatewayServer {
     public void shutdown(Duration grace) {
         draining.set(true);
         long deadline = System.nanoTime() + grace.toNanos();
+        int sockets = webSockets.close(grace);
+        if (sockets > 0) events.warn("shutdown grace of " + grace.toMillis() + "ms ended with " + sockets
+                + " WebSockets still closing");
         while (handler.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.gateway.auth.TokenVerifier;
@@ -29,6 +30,7 @@ public final class RuntimeSnapshot {
     private final Optional<TokenVerifier> verifier;
     private final ClientIpResolver clientIp;
     private final Map<Object, AutoCloseable> resources;
+    private final Set<Object> webSocketRoutes;
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean retired;
 
@@ -42,6 +44,13 @@ public final class RuntimeSnapshot {
         this.verifier = verifier;
         this.clientIp = clientIp;
         this.resources = Map.copyOf(resources);
+        this.webSocketRoutes = this.routes.stream().flatMap(r -> r.webSocket().stream()).map(w -> w.key())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The keys of the routes that accept WebSockets: a socket whose route's key is not here lost its route. */
+    Set<Object> webSocketRoutes() {
+        return webSocketRoutes;
     }
 
     public LoadedConfig loaded() {

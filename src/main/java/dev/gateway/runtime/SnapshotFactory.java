@@ -3,6 +3,7 @@ package dev.gateway.runtime;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,6 +44,7 @@ import dev.gateway.ratelimit.RedisStore;
 import dev.gateway.routing.PathPattern;
 import dev.gateway.routing.RouteSpec;
 import dev.gateway.routing.Router;
+import dev.gateway.websocket.WebSocketStage;
 
 /**
  * Builds a {@link RuntimeSnapshot} from a loaded config: the one place that wires routes to stages and creates
@@ -126,7 +128,12 @@ public final class SnapshotFactory {
                 UpstreamPool pool = pools.get(r.upstream());
                 proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned, cache);
             }
-            CompiledRoute route = new CompiledRoute(r.name(), cors, auth, rateLimit, proxy);
+            UpstreamConfig upstreamConfig = r.inlineUpstream() ? null : config.upstreams().get(r.upstream());
+            Optional<WebSocketStage> webSocket = r.websocket().map(w -> new WebSocketStage(r.name(),
+                    Arrays.asList(r, upstreamConfig), w,
+                    upstreamConfig == null ? UpstreamConfig.DEFAULT_CONNECT_TIMEOUT : upstreamConfig.connectTimeout(),
+                    upstreamConfig == null ? UpstreamConfig.DEFAULT_TIMEOUT : upstreamConfig.timeout()));
+            CompiledRoute route = new CompiledRoute(r.name(), cors, auth, rateLimit, proxy, webSocket);
             routes.add(route);
             router.add(new RouteSpec(r.name(), PathPattern.parse(r.path()), new HashSet<>(r.methods()), r.host(),
                     r.headers()), route);

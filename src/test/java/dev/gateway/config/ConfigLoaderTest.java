@@ -38,14 +38,14 @@ class ConfigLoaderTest {
         assertThat(config.routes()).containsExactly(
                 new RouteConfig("login", "/api/v1/auth/{action}", List.of("POST"), Optional.empty(), Map.of(), "auth",
                         Optional.of("/auth/{action}"), Optional.empty(), Optional.empty(), AuthConfig.PUBLIC,
-                        Optional.empty(), List.of(), Optional.empty()),
+                        Optional.empty(), List.of(), Optional.empty(), Optional.empty()),
                 new RouteConfig("users", "/api/v1/users/**", List.of(), Optional.empty(), Map.of(), "users",
                         Optional.empty(), Optional.of("/api/v1"), Optional.empty(), AuthConfig.REQUIRED, Optional.empty(),
-                        List.of(), Optional.empty()),
+                        List.of(), Optional.empty(), Optional.empty()),
                 new RouteConfig("apps", "/apps/{app}/**", List.of(), Optional.of("*.example.com"),
                         Map.of("x-tenant", "acme"), "http://{app}.apps.internal:8080", Optional.empty(),
                         Optional.of("/apps/{app}"), Optional.of(2L << 30), AuthConfig.PUBLIC, Optional.empty(),
-                        List.of(), Optional.empty()));
+                        List.of(), Optional.empty(), Optional.empty()));
         assertThat(config.routes().get(2).inlineUpstream()).isTrue();
         assertThat(config.jwt()).hasValue(new JwtConfig(Optional.empty(), List.of(), JwtConfig.DEFAULT_CLOCK_SKEW,
                 List.of(new KeyConfig.HmacSecret("test-only-secret-0123456789abcdef", Optional.empty())),
