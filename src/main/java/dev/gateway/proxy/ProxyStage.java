@@ -284,9 +284,37 @@ public final class ProxyStage {
             return recorder == null ? null : recorder.complete();
         }
         long length = response.contentLength();
-        if (length >= 0) res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
-        stream(in, res, ex, response, recorder);
+        if (length >= 0 && length <= BUFFER) {
+            // a small body of known length goes out in one write, without a streaming output per response
+            sendWhole(in, (int) length, res, ex, response, recorder);
+        } else {
+            if (length >= 0) res.header(HeaderNames.CONTENT_LENGTH, Long.toString(length));
+            stream(in, res, ex, response, recorder);
+        }
         return recorder == null ? null : recorder.complete();
+    }
+
+    private static void sendWhole(InputStream in, int length, ServerResponse res, Exchange ex,
+                                  UpstreamResponse response, RouteCache.Recorder recorder) {
+        byte[] body;
+        try {
+            body = in.readNBytes(length);
+        } catch (IOException e) {
+            response.abort();
+            throw new CloseConnectionException("upstream response body failed", e);
+        }
+        if (body.length < length) {
+            response.abort();
+            throw new CloseConnectionException("upstream response body ended early", null);
+        }
+        response.close();
+        if (recorder != null) recorder.write(body, 0, body.length);
+        ex.bytesOut(body.length);
+        try {
+            res.send(body);
+        } catch (UncheckedIOException e) {
+            throw new CloseConnectionException("client went away while receiving the response", e);
+        }
     }
 
     private static boolean bodyAllowedFor(int status) {
