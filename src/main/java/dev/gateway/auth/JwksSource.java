@@ -80,6 +80,11 @@ final class JwksSource implements AutoCloseable {
         }
     }
 
+    /** Changes (by identity) whenever the keys may have: every good fetch. */
+    Object generation() {
+        return current;
+    }
+
     /** The keys of the last good fetch (empty before one). */
     List<VerificationKey> keys() {
         return current.keys();

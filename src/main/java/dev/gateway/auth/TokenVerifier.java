@@ -3,6 +3,7 @@ package dev.gateway.auth;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,8 @@ import dev.gateway.observe.EventLog;
  * Verifies bearer tokens exactly as serve does: signature against the configured keys (by kid when the token has
  * one), then exp/nbf/iat with the configured skew, issuer and audience. The constructor loads and checks every
  * static key and opens no sockets, so {@code gateway validate} builds one too; {@link #start()} begins JWKS fetching
- * on virtual threads. Thread-safe; close() stops background JWKS refresh.
+ * on virtual threads. A token verified in the last minute is not checked again until then (see VerifiedTokens).
+ * Thread-safe; close() stops background JWKS refresh.
  */
 public final class TokenVerifier implements AutoCloseable {
     private static final Set<JWSAlgorithm> SUPPORTED = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.HS384,
@@ -35,6 +37,7 @@ public final class TokenVerifier implements AutoCloseable {
     private final Clock clock;
     private final long maxTokenSize;
     private final ClaimChecks checks;
+    private final VerifiedTokens recent;
     private final List<VerificationKey> staticKeys;
     private final List<JwksSource> sources;
     private final Object lock = new Object();
@@ -46,6 +49,7 @@ public final class TokenVerifier implements AutoCloseable {
         this.clock = clock;
         this.maxTokenSize = config.maxTokenSize();
         this.checks = new ClaimChecks(config.issuer(), config.audiences(), config.clockSkew());
+        this.recent = new VerifiedTokens(config.clockSkew());
         List<VerificationKey> keys = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         List<JwksSource> jwks = new ArrayList<>();
@@ -103,13 +107,19 @@ public final class TokenVerifier implements AutoCloseable {
 
     /** Never throws: a token is either {@link Verification.Valid} or {@link Verification.Invalid} with a reason. */
     public Verification verify(String token) {
+        Instant now = clock.instant();
+        Object[] generation = generation();
+        Verification.Valid known = token == null ? null : recent.get(token, now, generation);
+        if (known != null) return known;
         try {
             SignedJWT jwt = CompactToken.parse(token, maxTokenSize);
             JWTClaimsSet claims = CompactToken.claims(jwt);
             VerificationKey signer = signer(jwt);
-            checks.check(claims, clock.instant());
-            return new Verification.Valid(PlainClaims.copy(claims.toJSONObject()), signer.description(),
-                    ClaimChecks.instant(claims.getExpirationTime()));
+            checks.check(claims, now);
+            Verification.Valid valid = new Verification.Valid(PlainClaims.copy(claims.toJSONObject()),
+                    signer.description(), ClaimChecks.instant(claims.getExpirationTime()));
+            recent.put(token, valid, now, generation);
+            return valid;
         } catch (TokenRejected e) {
             return new Verification.Invalid(e.getMessage());
         } catch (RuntimeException e) {
@@ -161,6 +171,13 @@ public final class TokenVerifier implements AutoCloseable {
                     + kid.map(k -> " with key id " + Wording.quote(k)).orElse(""));
         }
         throw new TokenRejected("signature does not match any configured key");
+    }
+
+    /** What the key set is made of now, by identity: static keys never change, each JWKS fetch is new. */
+    private Object[] generation() {
+        Object[] out = new Object[sources.size()];
+        for (int i = 0; i < out.length; i++) out[i] = sources.get(i).generation();
+        return out;
     }
 
     private List<VerificationKey> keys() {

@@ -171,6 +171,21 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aVerifiedTokenIsRememberedForAMinuteAtMostAndAnInvalidOneNever() {
+        String token = Tokens.hs256(secret, "k1", claims().build());
+        String forged = Tokens.hs256(Tokens.secret(32), "k1", claims().build());
+        try (TokenVerifier verifier = new TokenVerifier(config(List.of(hmac)), clock, new EventLog(System.err))) {
+            Verification first = verifier.verify(token);
+            assertThat(verifier.verify(token)).as("remembered").isSameAs(first);
+            clock.advance(VerifiedTokens.TTL);
+            Verification later = verifier.verify(token);
+            assertThat(later).as("checked again after a minute").isInstanceOf(Valid.class).isNotSameAs(first);
+            assertThat(reason(verifier.verify(forged))).isEqualTo("signature does not match any configured key");
+            assertThat(reason(verifier.verify(forged))).isEqualTo("signature does not match any configured key");
+        }
+    }
+
+    @Test
     void issuerMustMatchExactlyAndAudienceMustOverlap() {
         assertThat(reason(hs(claims().issuer(ISSUER + "/")))).isEqualTo(
                 "token issuer 'https://issuer.test/' is not the expected 'https://issuer.test'");
