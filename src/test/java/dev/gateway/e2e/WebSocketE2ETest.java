@@ -242,6 +242,35 @@ class WebSocketE2ETest {
     }
 
     @Test
+    void theTokenMayComeAsASubprotocolAndUpgradesAreRateLimited() throws Exception {
+        gateway.close();
+        Path file = dir.resolve("limited.yaml");
+        Files.writeString(file, """
+                listen: { host: 127.0.0.1, shutdown-grace: 2s }
+                jwt: { keys: [ { hmac-secret: "%s" } ], forward-claims: { sub: X-User-Id } }
+                rate-limits: { policies: { two: { rate: 1/h, burst: 2 } } }
+                upstreams: { echo: { targets: [ "http://127.0.0.1:%d" ] } }
+                routes:
+                  - { name: proto, path: /proto/**, upstream: echo, strip-prefix: /proto, rate-limit: two,
+                      websocket: { token-protocol: "bearer." } }
+                """.formatted(SECRET, upstream.port()));
+        gateway = InProcessGateway.start(file);
+        WebSocket.Builder withToken = http.newWebSocketBuilder().subprotocols("bearer." + token("carol"), "chat");
+        Client c = connect(withToken, "/proto/echo");
+        c.socket.sendText("hi", true).join();
+        assertThat(c.next()).isEqualTo("text:hi");
+        Headers seen = upgrades.get("/echo");
+        assertThat(seen.get(io.helidon.http.HeaderNames.create("X-User-Id")).get()).isEqualTo("carol");
+        assertThat(seen.get(io.helidon.http.HeaderNames.create("Sec-WebSocket-Protocol")).get())
+                .as("the token entry is not sent upstream").isEqualTo("chat");
+        assertThat(refusedStatus(http.newWebSocketBuilder().subprotocols("chat"), "/proto/echo"))
+                .as("no token").isEqualTo(401);
+        connect(http.newWebSocketBuilder().subprotocols("bearer." + token("carol")), "/proto/echo");
+        assertThat(refusedStatus(http.newWebSocketBuilder().subprotocols("bearer." + token("carol")), "/proto/echo"))
+                .as("the third upgrade within the burst of two").isEqualTo(429);
+    }
+
+    @Test
     void aRefusedUpgradeIsAProblemAnswerWithTheChallenge() throws Exception {
         String upgrade = "Host: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
