@@ -56,7 +56,7 @@ final class RateLimitsBinder {
             if (mode != null && !FAILURE_MODES.contains(mode)) {
                 findings.error(f.get("on-store-failure"), f.child("on-store-failure"), "unknown value '" + mode
                         + "' (allow: requests pass while the store is down; deny: they get 503)"
-                        + didYouMean(mode, FAILURE_MODES));
+                        + Suggestions.didYouMean(mode, FAILURE_MODES));
                 mode = null;
             }
             ok &= mode != null;
@@ -149,7 +149,7 @@ final class RateLimitsBinder {
                 header = Optional.of(text.substring(7).strip().toLowerCase(Locale.ROOT));
             } else {
                 findings.error(f.get("key"), f.child("key"), "unknown key '" + text + "' (expected ip, user or"
-                        + " header:NAME such as header:X-Api-Key)" + didYouMean(text, List.of("ip", "user")));
+                        + " header:NAME such as header:X-Api-Key)" + Suggestions.didYouMean(text, List.of("ip", "user")));
                 ok = false;
             }
         }
@@ -158,17 +158,13 @@ final class RateLimitsBinder {
             String scope = reader.string(f.get("scope"), f.child("scope"));
             if (scope != null && !SCOPES.contains(scope)) {
                 findings.error(f.get("scope"), f.child("scope"), "unknown scope '" + scope + "' (route: one bucket"
-                        + " per route; global: one shared by every route using the policy)" + didYouMean(scope, SCOPES));
+                        + " per route; global: one shared by every route using the policy)" + Suggestions.didYouMean(scope, SCOPES));
                 scope = null;
             }
             ok &= scope != null;
             global = "global".equals(scope);
         }
         return ok ? new RateLimitPolicyConfig(name, tokens, per, burst, key, header, global) : null;
-    }
-
-    private static String didYouMean(String word, List<String> candidates) {
-        return Suggestions.closest(word, candidates).map(c -> " (did you mean '" + c + "'?)").orElse("");
     }
 
     private String store(Node node, String path) {

@@ -134,7 +134,7 @@ final class ResilienceBinder {
                 } else {
                     findings.error(f.get("on"), f.child("on"), "unknown retry condition '" + item
                             + "' (expected connect-failure, timeout or a 5xx status such as 503)"
-                            + Suggestions.closest(item, CONDITIONS).map(c -> " (did you mean '" + c + "'?)").orElse(""));
+                            + Suggestions.didYouMean(item, CONDITIONS));
                     onOk = false;
                 }
             }

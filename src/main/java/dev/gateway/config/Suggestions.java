@@ -35,8 +35,13 @@ final class Suggestions {
 
     /** {@code " (did you mean 'x'?)"} or {@code " (expected one of: a, b)"}. */
     static String hint(String word, Collection<String> candidates) {
-        return closest(word, candidates).map(c -> " (did you mean '" + c + "'?)")
-                .orElse(" (expected one of: " + String.join(", ", candidates) + ")");
+        String close = didYouMean(word, candidates);
+        return close.isEmpty() ? " (expected one of: " + String.join(", ", candidates) + ")" : close;
+    }
+
+    /** {@code " (did you mean 'x'?)"}, or nothing when no candidate is close. */
+    static String didYouMean(String word, Collection<String> candidates) {
+        return closest(word, candidates).map(c -> " (did you mean '" + c + "'?)").orElse("");
     }
 
     private static String normalize(String s) {

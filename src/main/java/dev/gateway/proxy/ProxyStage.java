@@ -79,8 +79,7 @@ public final class ProxyStage {
                                                 List<Map.Entry<String, String>> identity)
             throws TargetResolver.InvalidTargetException {
         Target target = resolver.resolve(variables);
-        String upstreamPath = rewrite.apply(path, variables, rest);
-        String pathAndQuery = rawQuery == null || rawQuery.isEmpty() ? upstreamPath : upstreamPath + "?" + rawQuery;
+        String pathAndQuery = withQuery(rewrite.apply(path, variables, rest), rawQuery);
         URI origin = target.origin();
         String scheme = "https".equalsIgnoreCase(origin.getScheme()) ? "wss" : "ws";
         URI uri = URI.create(scheme + "://" + origin.getRawAuthority() + pathAndQuery);
@@ -107,25 +106,11 @@ public final class ProxyStage {
             Problem.send(res, ex, 400, malformed);
             return;
         }
-        Target target;
-        try {
-            target = resolver.resolve(variables);
-        } catch (TargetResolver.InvalidTargetException e) {
-            Problem.send(res, ex, 400, e.getMessage());
-            return;
-        }
         String method = req.prologue().method().text();
-        String query = req.query().rawValue();
-        String upstreamPath = rewrite.apply(path, variables, rest);
-        String pathAndQuery = query == null || query.isEmpty() ? upstreamPath : upstreamPath + "?" + query;
-        List<Map.Entry<String, String>> headers = ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(),
-                strip, identity);
-        ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
-
         Function<String, String> requestHeader = name -> req.headers().first(HeaderNames.create(name)).orElse(null);
         // keyed by what the client asked for: a templated upstream may send two of them to the same upstream path
         String cacheKey = cache == null || hasBody ? null
-                : cache.key(method, query == null || query.isEmpty() ? path : path + "?" + query, requestHeader);
+                : cache.key(method, withQuery(path, req.query().rawValue()), requestHeader);
         boolean leading = false;
         if (cacheKey != null) {
             if (!RouteCache.wantsFresh(requestHeader)) {
@@ -147,18 +132,32 @@ public final class ProxyStage {
         }
         CachedResponse stored = null;
         try {
-            stored = forward(req, res, ex, target, variables, method, pathAndQuery, headers, body, declared,
-                    cacheKey, requestHeader);
+            stored = forward(req, res, ex, path, variables, rest, identity, hasBody, declared, cacheKey, requestHeader);
         } finally {
             if (leading) cache.store().finish(cacheKey, stored);
         }
     }
 
-    /** Sends the request upstream under the guard and relays the answer; returns what was cached of it, if anything. */
-    private CachedResponse forward(ServerRequest req, ServerResponse res, Exchange ex, Target target,
-                                   Map<String, String> variables, String method, String pathAndQuery,
-                                   List<Map.Entry<String, String>> headers, ClientBodyStream body, long declared,
-                                   String cacheKey, Function<String, String> requestHeader) {
+    /**
+     * Picks the target, sends the request upstream under the guard and relays the answer; returns what was cached of
+     * it, if anything. Runs only when the cache did not answer, so a hit costs no balancer pick or header copy.
+     */
+    private CachedResponse forward(ServerRequest req, ServerResponse res, Exchange ex, String path,
+                                   Map<String, String> variables, String rest, List<Map.Entry<String, String>> identity,
+                                   boolean hasBody, long declared, String cacheKey,
+                                   Function<String, String> requestHeader) {
+        Target target;
+        try {
+            target = resolver.resolve(variables);
+        } catch (TargetResolver.InvalidTargetException e) {
+            Problem.send(res, ex, 400, e.getMessage());
+            return null;
+        }
+        String method = req.prologue().method().text();
+        String pathAndQuery = withQuery(rewrite.apply(path, variables, rest), req.query().rawValue());
+        List<Map.Entry<String, String>> headers = ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(),
+                strip, identity);
+        ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
         Guard guard = resolver.guard();
         if (guard.bulkhead() != null && !guard.bulkhead().tryAcquire()) {
             ex.target(target.origin().toString());
@@ -215,6 +214,11 @@ public final class ProxyStage {
         } catch (ExecutionException | TimeoutException e) {
             return null;
         }
+    }
+
+    /** {@code path} with {@code ?query} when there is a query. */
+    private static String withQuery(String path, String query) {
+        return query == null || query.isEmpty() ? path : path + "?" + query;
     }
 
     /**

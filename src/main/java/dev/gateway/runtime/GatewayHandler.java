@@ -2,6 +2,7 @@ package dev.gateway.runtime;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.RouteMatch;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -66,10 +68,7 @@ final class GatewayHandler implements Handler {
             return;
         }
         inFlight.increment();
-        InetAddress peer = req.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-        Exchange ex = new Exchange(System.nanoTime(), System.currentTimeMillis(),
-                RequestIds.acceptOrGenerate(req.headers().first(Problem.X_REQUEST_ID).orElse(null)),
-                peer == null ? String.valueOf(req.remotePeer().address()) : peer.getHostAddress(), method, rawPath);
+        Exchange ex = exchange(req.remotePeer().address(), req.headers(), method, rawPath);
         try {
             if (draining.getAsBoolean()) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
@@ -78,9 +77,7 @@ final class GatewayHandler implements Handler {
             }
             RuntimeSnapshot snapshot = holder.acquire();
             try {
-                if (peer != null && req.headers().contains(HeaderNames.X_FORWARDED_FOR)) {
-                    ex.clientIp(snapshot.clientIp().resolve(peer, req.headers().get(HeaderNames.X_FORWARDED_FOR).allValues()));
-                }
+                resolveClient(ex, req.remotePeer().address(), req.headers(), snapshot);
                 route(snapshot, req, res, ex, method, rawPath);
             } finally {
                 holder.release(snapshot);
@@ -98,6 +95,26 @@ final class GatewayHandler implements Handler {
             inFlight.decrement();
             accessLog.record(ex, System.nanoTime());
         }
+    }
+
+    /** A new exchange for a request from {@code remote}: the request id it brought (when well formed) or a new one. */
+    static Exchange exchange(SocketAddress remote, Headers headers, String method, String rawPath) {
+        InetAddress peer = peer(remote);
+        return new Exchange(System.nanoTime(), System.currentTimeMillis(),
+                RequestIds.acceptOrGenerate(headers.first(Problem.X_REQUEST_ID).orElse(null)),
+                peer == null ? String.valueOf(remote) : peer.getHostAddress(), method, rawPath);
+    }
+
+    /** Makes the exchange's client what the snapshot's trusted proxies reported in X-Forwarded-For, if they did. */
+    static void resolveClient(Exchange ex, SocketAddress remote, Headers headers, RuntimeSnapshot snapshot) {
+        InetAddress peer = peer(remote);
+        if (peer != null && headers.contains(HeaderNames.X_FORWARDED_FOR)) {
+            ex.clientIp(snapshot.clientIp().resolve(peer, headers.get(HeaderNames.X_FORWARDED_FOR).allValues()));
+        }
+    }
+
+    private static InetAddress peer(SocketAddress remote) {
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     private static void route(RuntimeSnapshot snapshot, ServerRequest req, ServerResponse res, Exchange ex,

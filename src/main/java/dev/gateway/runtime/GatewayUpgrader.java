@@ -1,7 +1,5 @@
 package dev.gateway.runtime;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +10,6 @@ import java.util.function.Function;
 
 import dev.gateway.auth.AuthDecision;
 import dev.gateway.observe.AccessLog;
-import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
 import dev.gateway.proxy.TargetResolver;
@@ -85,13 +82,8 @@ final class GatewayUpgrader implements Http1Upgrader {
                 return null;
             }
             found = f;
-            InetAddress peer = ctx.remotePeer().address() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-            ex = new Exchange(System.nanoTime(), System.currentTimeMillis(),
-                    RequestIds.acceptOrGenerate(headers.first(Problem.X_REQUEST_ID).orElse(null)),
-                    peer == null ? String.valueOf(ctx.remotePeer().address()) : peer.getHostAddress(), "GET", rawPath);
-            if (peer != null && headers.contains(HeaderNames.X_FORWARDED_FOR)) {
-                ex.clientIp(snapshot.clientIp().resolve(peer, headers.get(HeaderNames.X_FORWARDED_FOR).allValues()));
-            }
+            ex = GatewayHandler.exchange(ctx.remotePeer().address(), headers, "GET", rawPath);
+            GatewayHandler.resolveClient(ex, ctx.remotePeer().address(), headers, snapshot);
         } finally {
             holder.release(snapshot);
         }
@@ -99,14 +91,15 @@ final class GatewayUpgrader implements Http1Upgrader {
         CompiledRoute route = found.value();
         ex.route(route.name(), route.proxy().upstreamName());
         try {
-            return decide(ctx, prologue, headers, ex, route, path, found);
+            return decide(ctx, prologue, headers, header, ex, route, path, found);
         } finally {
             accessLog.record(ex, System.nanoTime());
         }
     }
 
     private ServerConnection decide(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers,
-                                    Exchange ex, CompiledRoute route, String path, RouteMatch.Found<CompiledRoute> found) {
+                                    Function<String, String> header, Exchange ex, CompiledRoute route, String path,
+                                    RouteMatch.Found<CompiledRoute> found) {
         WebSocketStage stage = route.webSocket().orElseThrow();
         String wsKey = headers.first(WS_KEY).orElse(null);
         String acceptKey = wsKey == null ? null : acceptKey(wsKey);
@@ -128,7 +121,6 @@ final class GatewayUpgrader implements Http1Upgrader {
                 subject = allowed.subject();
             }
         }
-        Function<String, String> header = name -> headers.first(HeaderNames.create(name)).orElse(null);
         List<Map.Entry<String, String>> limitHeaders = new ArrayList<>();
         switch (route.rateLimit().check(ex.clientIp(), subject, header)) {
             case RateLimitDecision.Pass pass -> pass.headers().forEach(limitHeaders::add);
