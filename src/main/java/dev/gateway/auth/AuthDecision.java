@@ -21,8 +21,8 @@ public sealed interface AuthDecision {
     /**
      * The request is answered by the gateway: 401 (no usable token) or 403 (a valid token without the route's
      * roles or scopes), with {@code challenge} as the {@code WWW-Authenticate} value and {@code detail} for the
-     * problem body. Neither ever contains the token or a secret.
+     * problem body. Neither ever contains the token or a secret. {@code reason}: why, as a metric label.
      */
-    record Denied(int status, String challenge, String detail) implements AuthDecision {
+    record Denied(int status, String challenge, String detail, RejectReason reason) implements AuthDecision {
     }
 }

@@ -45,10 +45,10 @@ public final class AuthStage {
         try {
             token = BearerToken.from(authorization);
         } catch (TokenRejected e) {
-            return unauthorized(e.getMessage());
+            return unauthorized(e.reason(), e.getMessage());
         }
         return switch (verifier.verify(token)) {
-            case Verification.Invalid invalid -> unauthorized(invalid.description());
+            case Verification.Invalid invalid -> unauthorized(invalid.reason(), invalid.description());
             case Verification.Valid valid -> allowOrForbid(valid.claims());
         };
     }
@@ -58,13 +58,13 @@ public final class AuthStage {
         String denial = rule.denial(claims);
         if (denial != null) {
             String why = "this route " + denial;
-            return new AuthDecision.Denied(403, challenge("insufficient_scope", why), why);
+            return new AuthDecision.Denied(403, challenge("insufficient_scope", why), why, RejectReason.FORBIDDEN);
         }
         return new AuthDecision.Allowed(identity.headers(claims), claims.get("sub") instanceof String s ? s : null);
     }
 
-    private static AuthDecision unauthorized(String why) {
-        return new AuthDecision.Denied(401, challenge("invalid_token", why), why);
+    private static AuthDecision unauthorized(RejectReason reason, String why) {
+        return new AuthDecision.Denied(401, challenge("invalid_token", why), why, reason);
     }
 
     /** An RFC 6750 challenge; the description is cut to the characters a quoted error_description may hold. */

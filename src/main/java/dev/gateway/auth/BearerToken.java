@@ -15,24 +15,24 @@ final class BearerToken {
     /** The token in {@code values} (every Authorization header line); throws why there is none that can be used. */
     static String from(List<String> values) throws TokenRejected {
         if (values == null || values.isEmpty()) {
-            throw new TokenRejected("missing bearer token (send Authorization: Bearer <token>)");
+            throw new TokenRejected(RejectReason.MISSING, "missing bearer token (send Authorization: Bearer <token>)");
         }
         if (values.size() > 1) {
-            throw new TokenRejected("more than one Authorization header");
+            throw new TokenRejected(RejectReason.MALFORMED, "more than one Authorization header");
         }
         String value = values.getFirst().strip();
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
         if (!scheme.toLowerCase(Locale.ROOT).equals(SCHEME)) {
-            throw new TokenRejected("Authorization header uses the " + Wording.quote(scheme)
+            throw new TokenRejected(RejectReason.MALFORMED, "Authorization header uses the " + Wording.quote(scheme)
                     + " scheme; a Bearer token is required");
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
-            throw new TokenRejected("missing bearer token (the Authorization header has no token after Bearer)");
+            throw new TokenRejected(RejectReason.MISSING, "missing bearer token (the Authorization header has no token after Bearer)");
         }
         if (!B64TOKEN.matcher(token).matches()) {
-            throw new TokenRejected("malformed token: not a bearer token (RFC 6750 b64token)");
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: not a bearer token (RFC 6750 b64token)");
         }
         return token;
     }

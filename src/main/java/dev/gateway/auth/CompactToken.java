@@ -24,36 +24,36 @@ final class CompactToken {
     /** The token as a signed JWT with parseable claims, or why it is refused. */
     static SignedJWT parse(String token, long maxSize) throws TokenRejected {
         if (token == null || token.isBlank()) {
-            throw new TokenRejected("no token");
+            throw new TokenRejected(RejectReason.MISSING, "no token");
         }
         if (token.length() > maxSize) {
-            throw new TokenRejected("token is larger than the " + maxSize + "-byte limit");
+            throw new TokenRejected(RejectReason.MALFORMED, "token is larger than the " + maxSize + "-byte limit");
         }
         String[] parts = token.split("\\.", -1);
         if (parts.length == 5) {
-            throw new TokenRejected("encrypted tokens (JWE) are not accepted");
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
         }
         if (parts.length != 3) {
-            throw new TokenRejected("malformed token: expected three dot-separated parts, found " + parts.length);
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: expected three dot-separated parts, found " + parts.length);
         }
         for (String part : parts) {
             if (!BASE64URL.matcher(part).matches()) {
-                throw new TokenRejected("malformed token: a part is not base64url");
+                throw new TokenRejected(RejectReason.MALFORMED, "malformed token: a part is not base64url");
             }
         }
         checkHeader(parts[0]);
         if (parts[1].isEmpty()) {
-            throw new TokenRejected("malformed token: empty payload");
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: empty payload");
         }
         if (parts[2].isEmpty()) {
-            throw new TokenRejected("token is not signed");
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "token is not signed");
         }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             jwt.getJWTClaimsSet();
             return jwt;
         } catch (ParseException e) {
-            throw new TokenRejected("malformed token: payload is not a valid JWT claims set");
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: payload is not a valid JWT claims set");
         }
     }
 
@@ -71,22 +71,22 @@ final class CompactToken {
         try {
             header = JSONObjectUtils.parse(new Base64URL(encoded).decodeToString());
         } catch (ParseException | RuntimeException e) {
-            throw new TokenRejected("malformed token: header is not a JSON object");
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: header is not a JSON object");
         }
         if (header.containsKey("enc")) {
-            throw new TokenRejected("encrypted tokens (JWE) are not accepted");
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
         }
         if (!(header.get("alg") instanceof String alg)) {
-            throw new TokenRejected("malformed token: header has no alg");
+            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: header has no alg");
         }
         if (alg.equalsIgnoreCase("none")) {
-            throw new TokenRejected("algorithm none is not allowed");
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "algorithm none is not allowed");
         }
         if (header.containsKey("crit")) {
             Object crit = header.get("crit");
             String names = crit instanceof List<?> list
                     ? String.join(", ", list.stream().map(n -> Wording.quote(String.valueOf(n))).toList()) : "";
-            throw new TokenRejected("unsupported critical header" + (names.isEmpty() ? "" : " " + names));
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "unsupported critical header" + (names.isEmpty() ? "" : " " + names));
         }
     }
 }

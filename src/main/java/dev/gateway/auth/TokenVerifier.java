@@ -121,9 +121,9 @@ public final class TokenVerifier implements AutoCloseable {
             recent.put(token, valid, now, generation);
             return valid;
         } catch (TokenRejected e) {
-            return new Verification.Invalid(e.getMessage());
+            return new Verification.Invalid(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
-            return new Verification.Invalid("token could not be verified (" + e.getClass().getSimpleName() + ")");
+            return new Verification.Invalid(RejectReason.ERROR, "token could not be verified (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -146,7 +146,7 @@ public final class TokenVerifier implements AutoCloseable {
     private VerificationKey signer(SignedJWT jwt) throws TokenRejected {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (!SUPPORTED.contains(alg)) {
-            throw new TokenRejected("algorithm " + Wording.quote(alg.getName()) + " is not supported");
+            throw new TokenRejected(RejectReason.UNSUPPORTED, "algorithm " + Wording.quote(alg.getName()) + " is not supported");
         }
         Optional<String> kid = Optional.ofNullable(jwt.getHeader().getKeyID());
         List<VerificationKey> keys = keys();
@@ -163,14 +163,14 @@ public final class TokenVerifier implements AutoCloseable {
             }
         }
         if (kid.isPresent() && !hasKid(keys, kid)) {
-            throw new TokenRejected("unknown key id " + Wording.quote(kid.get())
+            throw new TokenRejected(RejectReason.UNKNOWN_KEY, "unknown key id " + Wording.quote(kid.get())
                     + (candidates.isEmpty() ? "" : ", and no key without a kid matches the signature"));
         }
         if (candidates.isEmpty()) {
-            throw new TokenRejected("no configured key can verify " + alg.getName() + " tokens"
+            throw new TokenRejected(RejectReason.UNKNOWN_KEY, "no configured key can verify " + alg.getName() + " tokens"
                     + kid.map(k -> " with key id " + Wording.quote(k)).orElse(""));
         }
-        throw new TokenRejected("signature does not match any configured key");
+        throw new TokenRejected(RejectReason.BAD_SIGNATURE, "signature does not match any configured key");
     }
 
     /** What the key set is made of now, by identity: static keys never change, each JWKS fetch is new. */

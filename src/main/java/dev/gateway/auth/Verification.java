@@ -34,7 +34,7 @@ public sealed interface Verification {
         }
     }
 
-    /** A refused token: a short human reason that never contains the token or secrets. */
-    record Invalid(String description) implements Verification {
+    /** A refused token: why, as a metric label, and a short human description that never contains the token or secrets. */
+    record Invalid(RejectReason reason, String description) implements Verification {
     }
 }

@@ -13,7 +13,10 @@ import dev.gateway.config.ConfigException;
 import dev.gateway.config.ConfigLoader;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.observe.AccessLog;
+import dev.gateway.config.AdminConfig;
 import dev.gateway.observe.EventLog;
+import dev.gateway.observe.Metrics;
+import dev.gateway.runtime.AdminServer;
 import dev.gateway.reload.ConfigWatcher;
 import dev.gateway.reload.Reloader;
 import dev.gateway.runtime.GatewayServer;
@@ -33,16 +36,21 @@ public final class Gateway implements AutoCloseable {
 
     private final LoadedConfig initial;
     private final GatewayServer server;
+    private final AdminServer admin;
     private final ConfigWatcher watcher;
     private final EventLog events;
     private final int port;
+    private final int adminPort;
 
-    private Gateway(LoadedConfig initial, GatewayServer server, ConfigWatcher watcher, EventLog events, int port) {
+    private Gateway(LoadedConfig initial, GatewayServer server, AdminServer admin, ConfigWatcher watcher,
+                    EventLog events, int port, int adminPort) {
         this.initial = initial;
         this.server = server;
+        this.admin = admin;
         this.watcher = watcher;
         this.events = events;
         this.port = port;
+        this.adminPort = adminPort;
     }
 
     /**
@@ -55,7 +63,8 @@ public final class Gateway implements AutoCloseable {
         ConfigLoader loader = new ConfigLoader(env);
         LoadedConfig loaded = loader.load(file);
         for (ConfigError w : loaded.warnings()) events.warn(w.toString());
-        SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), events);
+        Metrics metrics = new Metrics();
+        SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), events, metrics);
         RuntimeSnapshot first = factory.build(loaded, null);
         List<String> late = first.start(KEYS_WAIT);
         if (!late.isEmpty()) events.warn("serving before " + String.join(" and ", late) + " answered");
@@ -65,19 +74,40 @@ public final class Gateway implements AutoCloseable {
             listen = new dev.gateway.config.ListenConfig(listen.host(), portOverride, listen.shutdownGrace(),
                     listen.maxBodySize(), listen.maxHeaderSize());
         }
-        GatewayServer server = new GatewayServer(listen, holder, new AccessLog(accessOut), events);
-        int port = server.start();
-        Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE, KEYS_WAIT);
+        GatewayServer server = new GatewayServer(listen, holder, new AccessLog(accessOut), events, metrics);
+        metrics.addCollector(server.gauges());
+        Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE, KEYS_WAIT, metrics);
+        AdminServer admin = null;
+        int adminPort = -1;
+        if (loaded.config().admin().isPresent()) {
+            AdminConfig adminConfig = loaded.config().admin().get();
+            admin = new AdminServer(adminConfig, holder, server, metrics, reloader::last);
+            adminPort = admin.start();
+            events.info("admin listening on http://" + adminConfig.host() + ":" + adminPort
+                    + " (/metrics, /ready, /admin/routes, /admin/upstreams, /admin/config)");
+        }
+        int port;
+        try {
+            port = server.start();
+        } catch (RuntimeException e) {
+            if (admin != null) admin.stop();
+            throw e;
+        }
         ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
                 reloader::reloadNow);
         events.info("gateway listening on http://" + listen.host() + ":" + port + " with " + file + " ("
                 + loaded.config().routes().size() + " routes, " + loaded.config().upstreams().size()
                 + " upstreams, sha256 " + loaded.sha256().substring(0, 8) + ")");
-        return new Gateway(loaded, server, watcher, events, port);
+        return new Gateway(loaded, server, admin, watcher, events, port, adminPort);
     }
 
     public int port() {
         return port;
+    }
+
+    /** The admin listener's port; -1 when the file has no {@code admin} section. */
+    public int adminPort() {
+        return adminPort;
     }
 
     /** Drains and stops within the config's shutdown-grace. */
@@ -87,6 +117,7 @@ public final class Gateway implements AutoCloseable {
         events.info("draining: finishing in-flight requests for up to " + grace.toMillis() + "ms");
         watcher.close();
         server.shutdown(grace);
+        if (admin != null) admin.stop(); // last, so /ready says draining while the listener drains
         events.info("stopped");
     }
 }

@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import dev.gateway.config.AuthConfig;
 import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.RouteConfig;
-import dev.gateway.config.UpstreamConfig;
+import dev.gateway.observe.RouteTable;
 import dev.gateway.proxy.PathRewrite;
 import dev.gateway.routing.Candidate;
 import dev.gateway.routing.InvalidPathException;
@@ -70,17 +69,8 @@ final class RoutesCommand implements Callable<Integer> {
 
     private void table(PrintWriter out, LoadedConfig loaded) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ROUTE", "METHODS", "HOST", "PATH", "AUTH", "RATE LIMIT", "UPSTREAM", "PATH UPSTREAM",
-            "DEFINED AT"});
-        List<RouteConfig> routes = loaded.config().routes();
-        for (int i = 0; i < routes.size(); i++) {
-            RouteConfig r = routes.get(i);
-            String where = loaded.locate("routes[" + i + "]").toString();
-            rows.add(new String[] {r.name(), r.methods().isEmpty() ? "*" : String.join(",", r.methods()),
-                    r.host().orElse("*") + headerText(r), r.path(), authText(r.auth()),
-                    r.rateLimits().isEmpty() ? "-" : String.join(",", r.rateLimits()), upstreamText(loaded, r), pathUpstream(r),
-                    where});
-        }
+        rows.add(RouteTable.HEADER.toArray(String[]::new));
+        for (RouteTable.Row row : RouteTable.rows(loaded)) rows.add(row.columns().toArray(String[]::new));
         int[] width = new int[rows.getFirst().length];
         for (String[] row : rows) {
             for (int c = 0; c < row.length; c++) width[c] = Math.max(width[c], row[c].length());
@@ -121,8 +111,8 @@ final class RoutesCommand implements Callable<Integer> {
                     .apply(path, winner.variables(), winner.rest());
             out.println("route:   " + r.name() + " (" + loaded.locate("routes[" + winner.index() + "]") + ")");
             if (!winner.variables().isEmpty()) out.println("vars:    " + winner.variables());
-            out.println("auth:    " + authText(r.auth()) + (r.auth().isPublic() ? "" : " (check a token with `gateway token-test`)"));
-            out.println("sends:   " + method + " " + upstreamPath + query + " to " + upstreamText(loaded, r));
+            out.println("auth:    " + RouteTable.authText(r.auth()) + (r.auth().isPublic() ? "" : " (check a token with `gateway token-test`)"));
+            out.println("sends:   " + method + " " + upstreamPath + query + " to " + RouteTable.upstreamText(loaded, r));
         }
         out.println();
         out.println("candidates, most specific first:");
@@ -131,33 +121,5 @@ final class RoutesCommand implements Callable<Integer> {
                     c.spec().path().template(), c.reason()));
         }
         return winner == null ? 1 : 0;
-    }
-
-    private static String headerText(RouteConfig r) {
-        if (r.headers().isEmpty()) return "";
-        return " " + r.headers().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",", "[", "]"));
-    }
-
-    /** {@code public}, {@code token}, or {@code token roles=admin|ops scopes=a:write}. */
-    static String authText(AuthConfig auth) {
-        if (auth.isPublic()) return "public";
-        String text = "token";
-        if (!auth.roles().isEmpty()) text += " roles=" + String.join("|", auth.roles());
-        if (!auth.scopes().isEmpty()) text += " scopes=" + String.join(",", auth.scopes());
-        return text;
-    }
-
-    private static String pathUpstream(RouteConfig r) {
-        if (r.rewrite().isPresent()) return "rewrite " + r.rewrite().get();
-        if (r.stripPrefix().isPresent()) return "strip " + r.stripPrefix().get();
-        return "as is";
-    }
-
-    private static String upstreamText(LoadedConfig loaded, RouteConfig r) {
-        if (r.inlineUpstream()) return r.upstream();
-        UpstreamConfig u = loaded.config().upstreams().get(r.upstream());
-        return r.upstream() + " " + u.targets().stream().map(t -> t.url() + (t.weight() == 1 ? "" : "*" + t.weight()))
-                .collect(Collectors.joining(",", "[", "]"));
     }
 }

@@ -33,7 +33,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class ConfigLoader {
     private static final List<String> KEYS = List.of("listen", "upstreams", "routes", "jwt", "cors", "strip-headers",
-            "rate-limits", "client-ip", "cache");
+            "rate-limits", "client-ip", "cache", "admin", "readiness");
 
     private final EnvSubstitution env;
 
@@ -83,7 +83,7 @@ public final class ConfigLoader {
         Path dir = file.getParent() == null ? Path.of("") : file.getParent();
         GatewayConfig config = bind(new NodeReader(findings, env), root, dir);
         if (findings.hasErrors()) throw new ConfigException(findings.sorted());
-        return new LoadedConfig(file, config, findings.locations(), findings.warnings(), sha256(bytes));
+        return new LoadedConfig(file, config, findings.locations(), findings.warnings(), sha256(bytes), yaml);
     }
 
     private static Node compose(String name, String yaml, Findings findings) {
@@ -125,6 +125,8 @@ public final class ConfigLoader {
         Optional<RateLimitsConfig> rateLimits = rateLimitsBinder.bind(top.get("rate-limits"));
         ClientIpConfig clientIp = ClientIpBinder.bind(reader, top.get("client-ip"));
         CacheConfig cache = CacheBinder.instance(reader, top.get("cache"));
+        Optional<AdminConfig> admin = AdminBinder.admin(reader, top.get("admin"), listen);
+        ReadinessConfig readiness = AdminBinder.readiness(reader, top.get("readiness"));
         UpstreamBinder upstreamBinder = new UpstreamBinder(reader);
         Map<String, UpstreamConfig> upstreams = upstreamBinder.bind(top.get("upstreams"));
 
@@ -146,7 +148,8 @@ public final class ConfigLoader {
             });
         }
         if (findings.hasErrors()) return null;
-        return new GatewayConfig(listen, jwt, cors, stripHeaders, rateLimits, clientIp, cache, upstreams,
+        return new GatewayConfig(listen, jwt, cors, stripHeaders, rateLimits, clientIp, cache, admin, readiness,
+                upstreams,
                 routes.stream().map(RouteBinder.Bound::config).toList());
     }
 

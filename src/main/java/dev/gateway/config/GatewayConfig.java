@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param rateLimits   the rate-limit store and policies; empty when the file has none
  * @param clientIp     which proxies' X-Forwarded-For is believed when finding the client's address
  * @param cache        the response cache's size ({@link CacheConfig#DEFAULTS} when not written)
+ * @param admin        the operator listener (metrics, readiness, admin API); empty when the file has none
+ * @param readiness    what {@code /ready} requires ({@link ReadinessConfig#DEFAULTS} when not written)
  */
 public record GatewayConfig(ListenConfig listen, Optional<JwtConfig> jwt, Optional<CorsConfig> cors,
                             List<String> stripHeaders, Optional<RateLimitsConfig> rateLimits, ClientIpConfig clientIp,
-                            CacheConfig cache,
+                            CacheConfig cache, Optional<AdminConfig> admin, ReadinessConfig readiness,
                             Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
     public GatewayConfig {
         stripHeaders = List.copyOf(stripHeaders);

@@ -25,12 +25,7 @@ final class ListenBinder {
 
         String host = d.host();
         if (f.get("host") != null) {
-            host = reader.string(f.get("host"), f.child("host"));
-            if (host != null && (host.isBlank() || host.contains(" ") || host.contains("/"))) {
-                reader.findings().error(f.get("host"), f.child("host"),
-                        "invalid listen host '" + host + "' (expected an address such as 0.0.0.0, 127.0.0.1 or ::)");
-                host = null;
-            }
+            host = host(reader, f);
             ok &= host != null;
         }
         Integer port = d.port();
@@ -54,5 +49,16 @@ final class ListenBinder {
             ok &= header != null;
         }
         return ok ? new ListenConfig(host, port, grace, body, header) : null;
+    }
+
+    /** The {@code host} written in {@code f} (which must have one), or null after recording an error. */
+    static String host(NodeReader reader, Fields f) {
+        String host = reader.string(f.get("host"), f.child("host"));
+        if (host != null && (host.isBlank() || host.contains(" ") || host.contains("/"))) {
+            reader.findings().error(f.get("host"), f.child("host"), "invalid " + f.path() + " host '" + host
+                    + "' (expected an address such as 0.0.0.0, 127.0.0.1 or ::)");
+            return null;
+        }
+        return host;
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 
 /**
  * A successfully loaded file: the config, where each key was written (by path such as {@code routes[2].upstream}),
- * the warnings found, and the SHA-256 of the file's bytes (hex) so reloads can skip unchanged content.
+ * the warnings found, the SHA-256 of the file's bytes (hex) so reloads can skip unchanged content, and the text as
+ * written (before {@code ${VAR}} substitution) for the admin API's redacted view.
  */
 public record LoadedConfig(Path file, GatewayConfig config, Map<String, SourceLocation> locations,
-                           List<ConfigError> warnings, String sha256) {
+                           List<ConfigError> warnings, String sha256, String source) {
     public LoadedConfig {
         locations = Map.copyOf(locations);
         warnings = List.copyOf(warnings);

@@ -7,7 +7,7 @@ import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Json;
 
 /**
- * Writes one JSON object per finished request (time, request id, client ip, method, path, route, upstream,
+ * Writes one JSON object per finished request (time, request id, trace id, client ip, method, path, route, upstream,
  * target, status, bytes in/out, duration in ms) to a stream, normally stdout. Thread-safe: each line is built
  * off-lock and written whole.
  */
@@ -23,6 +23,7 @@ public final class AccessLog {
         b.append("{\"time\":\"").append(Instant.ofEpochMilli(ex.startEpochMillis())).append('"');
         b.append(",\"request_id\":");
         Json.string(b, ex.requestId());
+        b.append(",\"trace_id\":\"").append(ex.trace().traceId()).append('"');
         b.append(",\"client_ip\":");
         Json.string(b, ex.clientIp());
         b.append(",\"method\":");

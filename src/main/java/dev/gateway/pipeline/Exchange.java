@@ -12,6 +12,7 @@ public final class Exchange {
     private final String peerIp;
     private final String method;
     private final String path;
+    private final TraceContext trace;
     private String clientIp;
     private String route;
     private String upstream;
@@ -21,7 +22,9 @@ public final class Exchange {
     private long bytesOut;
 
     /** {@code peerIp}: the socket's peer; it is also the client until {@link #clientIp(String)} says otherwise. */
-    public Exchange(long startNanos, long startEpochMillis, String requestId, String peerIp, String method, String path) {
+    public Exchange(long startNanos, long startEpochMillis, String requestId, TraceContext trace, String peerIp,
+                    String method, String path) {
+        this.trace = trace;
         this.startNanos = startNanos;
         this.startEpochMillis = startEpochMillis;
         this.requestId = requestId;
@@ -34,6 +37,7 @@ public final class Exchange {
     public long startNanos() { return startNanos; }
     public long startEpochMillis() { return startEpochMillis; }
     public String requestId() { return requestId; }
+    public TraceContext trace() { return trace; }
     /** The client's address: the peer, or what trusted proxies reported in X-Forwarded-For. */
     public String clientIp() { return clientIp; }
     /** The address the request came from on the socket (the last hop). */

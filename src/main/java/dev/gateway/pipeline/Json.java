@@ -1,6 +1,9 @@
 package dev.gateway.pipeline;
 
-/** Minimal JSON string writing for the gateway's own small outputs (problems, access log lines). */
+/**
+ * Minimal JSON writing for the gateway's own small outputs (problems, access log lines, the admin API): strings,
+ * and trees of maps, lists, strings, numbers, booleans and nulls.
+ */
 public final class Json {
     private Json() {
     }
@@ -30,5 +33,48 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    /**
+     * Appends {@code value}: a {@link java.util.Map} (string keys, in its iteration order) as an object, an
+     * {@link Iterable} as an array, a number or boolean as itself, anything else as a string.
+     */
+    public static void value(StringBuilder out, Object value) {
+        switch (value) {
+            case null -> out.append("null");
+            case java.util.Map<?, ?> map -> {
+                out.append('{');
+                boolean first = true;
+                for (java.util.Map.Entry<?, ?> e : map.entrySet()) {
+                    if (!first) out.append(',');
+                    first = false;
+                    string(out, String.valueOf(e.getKey()));
+                    out.append(':');
+                    value(out, e.getValue());
+                }
+                out.append('}');
+            }
+            case Iterable<?> items -> {
+                out.append('[');
+                boolean first = true;
+                for (Object item : items) {
+                    if (!first) out.append(',');
+                    first = false;
+                    value(out, item);
+                }
+                out.append(']');
+            }
+            case Double d when d.isNaN() || d.isInfinite() -> string(out, d.toString());
+            case Number n -> out.append(n);
+            case Boolean b -> out.append(b);
+            default -> string(out, value.toString());
+        }
+    }
+
+    /** {@code value} as JSON text. */
+    public static String write(Object value) {
+        StringBuilder out = new StringBuilder(1024);
+        value(out, value);
+        return out.toString();
     }
 }

@@ -6,23 +6,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import dev.gateway.pipeline.Exchange;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 
 /**
  * RFC 9110 header rules for a proxy: drops hop-by-hop headers and those the Connection header names, in both
- * directions, and sets X-Forwarded-For/-Proto/-Host and X-Request-Id on the way up.
+ * directions, and sets X-Forwarded-For/-Proto/-Host, X-Request-Id and the W3C trace context on the way up.
  */
 final class ForwardedHeaders {
     /** Hop-by-hop (RFC 9110 7.6.1) plus headers the gateway or the client library sets itself. */
     private static final Set<String> DROP_UP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
-            "x-request-id");
+            "x-request-id", "traceparent", "tracestate");
     private static final Set<String> DROP_DOWN = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "content-length", "x-request-id");
+
+    private static final HeaderName TRACESTATE = HeaderNames.create("tracestate");
 
     private ForwardedHeaders() {
     }
@@ -31,8 +35,9 @@ final class ForwardedHeaders {
      * The headers to send upstream: the client's, less hop-by-hop ones and those {@code strip} removes, then
      * {@code identity} (set by the gateway from a verified token) and the forwarding headers.
      */
-    static List<Map.Entry<String, String>> upstream(Headers in, String peerIp, String requestId, HeaderStrip strip,
+    static List<Map.Entry<String, String>> upstream(Headers in, Exchange ex, HeaderStrip strip,
                                                     List<Map.Entry<String, String>> identity) {
+        String peerIp = ex.peerIp();
         Set<String> named = connectionTokens(in);
         List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4 + identity.size());
         for (Header h : in) {
@@ -47,7 +52,12 @@ final class ForwardedHeaders {
         out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? peerIp : priorFor + ", " + peerIp));
         out.add(Map.entry("X-Forwarded-Proto", "http"));
         if (in.contains(HeaderNames.HOST)) out.add(Map.entry("X-Forwarded-Host", in.get(HeaderNames.HOST).get()));
-        out.add(Map.entry("X-Request-Id", requestId));
+        out.add(Map.entry("X-Request-Id", ex.requestId()));
+        out.add(Map.entry("traceparent", ex.trace().traceparent()));
+        // tracestate belongs to the trace it came with: dropped when that trace is not the one continued
+        if (ex.trace().continued() && in.contains(TRACESTATE)) {
+            for (String v : in.get(TRACESTATE).allValues()) out.add(Map.entry("tracestate", v));
+        }
         return out;
     }
 

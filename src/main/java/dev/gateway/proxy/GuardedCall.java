@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import dev.gateway.config.ResilienceConfig;
+import dev.gateway.observe.UpstreamSeries;
 import dev.gateway.resilience.TargetState;
 
 /**
@@ -37,8 +38,11 @@ final class GuardedCall {
     private final UpstreamClient client;
     private final String method;
     private final ClientBodyStream body;
+    private final UpstreamSeries metrics;
 
-    GuardedCall(Guard guard, TargetResolver resolver, UpstreamClient client, String method, ClientBodyStream body) {
+    GuardedCall(Guard guard, TargetResolver resolver, UpstreamClient client, String method, ClientBodyStream body,
+                UpstreamSeries metrics) {
+        this.metrics = metrics;
         this.guard = guard;
         this.resolver = resolver;
         this.client = client;
@@ -67,14 +71,18 @@ final class GuardedCall {
             UpstreamRequest up = request.apply(target).apply(timeout);
             target.begin();
             UpstreamResponse response;
+            long sent = System.nanoTime();
             try {
                 response = client.send(up);
+                metrics.attempt(System.nanoTime() - sent);
             } catch (UpstreamFailure f) {
+                metrics.attempt(System.nanoTime() - sent);
                 target.end();
                 boolean upstreamFault = f.kind() == UpstreamFailure.Kind.CONNECT || f.kind() == UpstreamFailure.Kind.TIMEOUT
                         || f.kind() == UpstreamFailure.Kind.PROTOCOL;
                 report(target, !upstreamFault);
                 if (upstreamFault && retryable(f.kind(), 0, attempt) && backoff(attempt, deadline)) {
+                    metrics.retried();
                     target = resolver.retryTarget(variables, target);
                     continue;
                 }
@@ -86,6 +94,7 @@ final class GuardedCall {
             if (bad && retryable(null, status, attempt) && backoff(attempt, deadline)) {
                 response.close();
                 target.end();
+                metrics.retried();
                 target = resolver.retryTarget(variables, target);
                 continue;
             }

@@ -19,6 +19,7 @@ import java.util.function.Function;
 import dev.gateway.cache.CachedResponse;
 import dev.gateway.cache.RouteCache;
 
+import dev.gateway.observe.UpstreamSeries;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
 import io.helidon.http.HeaderNames;
@@ -48,14 +49,18 @@ public final class ProxyStage {
     private final HeaderStrip strip;
     private final List<String> ownedPrefixes;
     private final RouteCache cache;
+    private final UpstreamSeries metrics;
 
     /**
      * {@code strip}: request headers never sent upstream; {@code ownedPrefixes}: lower-case prefixes of response
      * headers the gateway sets itself on this route ({@code access-control-} where it answers CORS,
-     * {@code ratelimit-} where it limits), so the upstream's own would contradict them and are dropped.
+     * {@code ratelimit-} where it limits), so the upstream's own would contradict them and are dropped;
+     * {@code metrics}: the upstream's attempt timings and retries.
      */
     public ProxyStage(String upstreamName, TargetResolver resolver, UpstreamClient client, PathRewrite rewrite,
-                      long maxBodySize, HeaderStrip strip, List<String> ownedPrefixes, RouteCache cache) {
+                      long maxBodySize, HeaderStrip strip, List<String> ownedPrefixes, RouteCache cache,
+                      UpstreamSeries metrics) {
+        this.metrics = metrics;
         this.upstreamName = upstreamName;
         this.resolver = resolver;
         this.client = client;
@@ -84,7 +89,7 @@ public final class ProxyStage {
         String scheme = "https".equalsIgnoreCase(origin.getScheme()) ? "wss" : "ws";
         URI uri = URI.create(scheme + "://" + origin.getRawAuthority() + pathAndQuery);
         List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (Map.Entry<String, String> h : ForwardedHeaders.upstream(headers, ex.peerIp(), ex.requestId(), strip,
+        for (Map.Entry<String, String> h : ForwardedHeaders.upstream(headers, ex, strip,
                 identity)) {
             if (!h.getKey().regionMatches(true, 0, "sec-websocket-", 0, 14)) out.add(h);
         }
@@ -155,8 +160,7 @@ public final class ProxyStage {
         }
         String method = req.prologue().method().text();
         String pathAndQuery = withQuery(rewrite.apply(path, variables, rest), req.query().rawValue());
-        List<Map.Entry<String, String>> headers = ForwardedHeaders.upstream(req.headers(), ex.peerIp(), ex.requestId(),
-                strip, identity);
+        List<Map.Entry<String, String>> headers = ForwardedHeaders.upstream(req.headers(), ex, strip, identity);
         ClientBodyStream body = hasBody ? new ClientBodyStream(req.content().inputStream(), maxBodySize) : null;
         Guard guard = resolver.guard();
         if (guard.bulkhead() != null && !guard.bulkhead().tryAcquire()) {
@@ -168,7 +172,7 @@ public final class ProxyStage {
         try {
             GuardedCall.Outcome outcome;
             try {
-                outcome = new GuardedCall(guard, resolver, client, method, body).send(variables, target,
+                outcome = new GuardedCall(guard, resolver, client, method, body, metrics).send(variables, target,
                         t -> timeout -> new UpstreamRequest(method, t.origin(), pathAndQuery, headers, body, declared,
                                 timeout), upstreamName);
             } catch (TargetResolver.InvalidTargetException e) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
@@ -61,6 +62,26 @@ public final class UpstreamPool implements TargetResolver, AutoCloseable {
                 r.retry().map(rt -> new RetryBudget(rt.budgetPercent(), System::nanoTime)).orElse(null), breaker,
                 r.maxConcurrentRequests() > 0 ? new Semaphore(r.maxConcurrentRequests()) : null,
                 r.maxConcurrentRequests());
+    }
+
+    /**
+     * One target as operators see it: {@code healthy} by active checks, {@code ejected} by outlier detection,
+     * {@code available} to the balancer (both fine), {@code inFlight} requests it is serving now.
+     */
+    public record TargetStatus(String url, int weight, boolean healthy, boolean ejected, boolean available,
+                               int inFlight) {
+    }
+
+    /** The targets' states now, in config order. */
+    public List<TargetStatus> targetStatus() {
+        return targets.stream().map(t -> new TargetStatus(t.origin().toString(), t.weight(),
+                t.state() == null || t.state().healthy(), t.state() != null && t.state().isEjected(), t.available(),
+                t.inFlight())).toList();
+    }
+
+    /** The circuit breaker's state ({@code closed}, {@code open}, {@code half-open}); empty without a breaker. */
+    public Optional<String> breakerState() {
+        return Optional.ofNullable(guard.breaker()).map(Breaker::state);
     }
 
     public UpstreamConfig config() {

@@ -57,12 +57,16 @@ public final class RateLimitStage {
         if (limits.isEmpty()) return RateLimitDecision.Pass.UNLIMITED;
         Take tightest = null;
         Limit tightestLimit = null;
+        boolean storeFailed = false;
         for (Limit limit : limits) {
             Take take;
             try {
                 take = store.take(limit.bucketPrefix() + key(limit.policy(), clientIp, subject, header), limit.spec());
             } catch (StoreUnavailable e) {
-                if (failOpen) continue;
+                if (failOpen) {
+                    storeFailed = true;
+                    continue;
+                }
                 return new RateLimitDecision.Unavailable(e.getMessage());
             }
             if (!take.allowed()) {
@@ -76,8 +80,8 @@ public final class RateLimitStage {
                 tightestLimit = limit;
             }
         }
-        return tightest == null ? RateLimitDecision.Pass.UNLIMITED
-                : new RateLimitDecision.Pass(headers(tightestLimit, tightest));
+        if (tightest == null) return storeFailed ? RateLimitDecision.Pass.UNCHECKED : RateLimitDecision.Pass.UNLIMITED;
+        return new RateLimitDecision.Pass(headers(tightestLimit, tightest), storeFailed);
     }
 
     private static List<Map.Entry<String, String>> headers(Limit limit, Take take) {

@@ -17,12 +17,15 @@ import dev.gateway.cors.CorsPolicy;
 import dev.gateway.observe.AccessLog;
 import dev.gateway.ratelimit.RateLimitDecision;
 import dev.gateway.observe.EventLog;
+import dev.gateway.observe.Metrics;
 import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
+import dev.gateway.pipeline.TraceContext;
 import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.RouteMatch;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
@@ -33,25 +36,31 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The single Helidon handler: answers {@code /health}, takes the current snapshot, normalises and routes the
+ * The single Helidon handler: answers {@code /health} and {@code /ready}, takes the current snapshot, normalises and routes the
  * path (400/404/405), answers CORS preflights, then runs the route's stages in order (CORS headers, bearer-token
- * gate, proxy) and writes the access log line. Never builds anything.
+ * gate, proxy), writes the access log line and counts the request in the metrics. Never builds anything.
  */
 final class GatewayHandler implements Handler {
     private static final byte[] SERVING = "{\"status\":\"serving\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
     private static final byte[] DRAINING = "{\"status\":\"draining\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SnapshotHolder holder;
     private final AccessLog accessLog;
     private final EventLog events;
     private final BooleanSupplier draining;
+    private final Metrics metrics;
+    private final Readiness readiness;
     private final LongAdder inFlight = new LongAdder();
 
-    GatewayHandler(SnapshotHolder holder, AccessLog accessLog, EventLog events, BooleanSupplier draining) {
+    GatewayHandler(SnapshotHolder holder, AccessLog accessLog, EventLog events, BooleanSupplier draining,
+                   Metrics metrics, Readiness readiness) {
         this.holder = holder;
         this.accessLog = accessLog;
         this.events = events;
         this.draining = draining;
+        this.metrics = metrics;
+        this.readiness = readiness;
     }
 
     /** Requests being handled now, across snapshots. */
@@ -63,8 +72,13 @@ final class GatewayHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
-        if (rawPath.equals("/health") && (method.equals("GET") || method.equals("HEAD"))) {
-            health(res, method.equals("HEAD"));
+        if ((method.equals("GET") || method.equals("HEAD")) && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
+            if (rawPath.equals("/health")) {
+                health(res, method.equals("HEAD"));
+            } else {
+                Readiness.Report report = readiness.check();
+                probe(res, report.ready(), report.json().getBytes(StandardCharsets.UTF_8), method.equals("HEAD"));
+            }
             return;
         }
         inFlight.increment();
@@ -78,7 +92,7 @@ final class GatewayHandler implements Handler {
             RuntimeSnapshot snapshot = holder.acquire();
             try {
                 resolveClient(ex, req.remotePeer().address(), req.headers(), snapshot);
-                route(snapshot, req, res, ex, method, rawPath);
+                route(snapshot, req, res, ex, method, rawPath, metrics);
             } finally {
                 holder.release(snapshot);
             }
@@ -93,7 +107,9 @@ final class GatewayHandler implements Handler {
             }
         } finally {
             inFlight.decrement();
-            accessLog.record(ex, System.nanoTime());
+            long end = System.nanoTime();
+            accessLog.record(ex, end);
+            metrics.request(ex, end);
         }
     }
 
@@ -102,6 +118,7 @@ final class GatewayHandler implements Handler {
         InetAddress peer = peer(remote);
         return new Exchange(System.nanoTime(), System.currentTimeMillis(),
                 RequestIds.acceptOrGenerate(headers.first(Problem.X_REQUEST_ID).orElse(null)),
+                TraceContext.of(headers.first(TRACEPARENT).orElse(null)),
                 peer == null ? String.valueOf(remote) : peer.getHostAddress(), method, rawPath);
     }
 
@@ -118,7 +135,7 @@ final class GatewayHandler implements Handler {
     }
 
     private static void route(RuntimeSnapshot snapshot, ServerRequest req, ServerResponse res, Exchange ex,
-                              String method, String rawPath) {
+                              String method, String rawPath, Metrics metrics) {
         Function<String, String> header = name -> req.headers().first(HeaderNames.create(name)).orElse(null);
         String path;
         try {
@@ -147,11 +164,12 @@ final class GatewayHandler implements Handler {
                         ? req.headers().get(HeaderNames.AUTHORIZATION).allValues() : List.of();
                 switch (route.auth().decide(authorization)) {
                     case AuthDecision.Denied denied -> {
+                        metrics.jwtRejected(route.name(), denied.reason().label());
                         res.header(HeaderValues.create(HeaderNames.WWW_AUTHENTICATE, denied.challenge()));
                         Problem.send(res, ex, denied.status(), denied.detail());
                     }
                     case AuthDecision.Allowed allowed -> {
-                        if (limit(route, res, ex, allowed.subject(), header)) {
+                        if (limit(route, res, ex, allowed.subject(), header, metrics)) {
                             route.proxy().handle(req, res, ex, path, found.variables(), found.rest(),
                                     allowed.identityHeaders());
                         }
@@ -182,8 +200,10 @@ final class GatewayHandler implements Handler {
 
     /** Applies the route's rate limits; true when the request may go on (its RateLimit-* headers are set). */
     private static boolean limit(CompiledRoute route, ServerResponse res, Exchange ex, String subject,
-                                 Function<String, String> header) {
-        switch (route.rateLimit().check(ex.clientIp(), subject, header)) {
+                                 Function<String, String> header, Metrics metrics) {
+        RateLimitDecision decision = route.rateLimit().check(ex.clientIp(), subject, header);
+        count(metrics, route, decision);
+        switch (decision) {
             case RateLimitDecision.Pass pass -> {
                 for (Map.Entry<String, String> h : pass.headers()) res.header(h.getKey(), h.getValue());
                 return true;
@@ -200,6 +220,16 @@ final class GatewayHandler implements Handler {
                 return false;
             }
         }
+    }
+
+    /** Counts a rate-limit decision of a limited route (unlimited routes count nothing). */
+    static void count(Metrics metrics, CompiledRoute route, RateLimitDecision decision) {
+        if (!route.rateLimit().isLimited()) return;
+        metrics.rateLimit(route.name(), switch (decision) {
+            case RateLimitDecision.Pass pass -> pass.storeFailed() ? Metrics.Decision.STORE_ERROR : Metrics.Decision.ALLOWED;
+            case RateLimitDecision.Limited limited -> Metrics.Decision.LIMITED;
+            case RateLimitDecision.Unavailable unavailable -> Metrics.Decision.STORE_ERROR;
+        });
     }
 
     /**
@@ -242,9 +272,18 @@ final class GatewayHandler implements Handler {
 
     private void health(ServerResponse res, boolean head) {
         boolean down = draining.getAsBoolean();
-        byte[] body = down ? DRAINING : SERVING;
-        res.status(down ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200);
-        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        probe(res, !down, down ? DRAINING : SERVING, head);
+    }
+
+    /** A probe's answer: 200 or 503 with a small JSON body that is never cached. */
+    static void probe(ServerResponse res, boolean up, byte[] body, boolean head) {
+        sendUncached(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "application/json", body, head);
+    }
+
+    /** A small answer of the gateway's own that is never cached; a HEAD gets the length without the body. */
+    static void sendUncached(ServerResponse res, Status status, String contentType, byte[] body, boolean head) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, contentType);
         res.header(HeaderValues.CACHE_NO_CACHE);
         if (head) {
             // Helidon does not drop the body of a HEAD answer itself; one sent would corrupt the connection

@@ -7,6 +7,7 @@ import dev.gateway.config.ListenConfig;
 import dev.gateway.config.WebSocketConfig;
 import dev.gateway.observe.AccessLog;
 import dev.gateway.observe.EventLog;
+import dev.gateway.observe.Metrics;
 import dev.gateway.websocket.WebSocketSessions;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
@@ -25,17 +26,20 @@ public final class GatewayServer {
     private final EventLog events;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final GatewayHandler handler;
+    private final Readiness readiness;
     private final WebSocketSessions webSockets;
     private final WebServer server;
     private final String host;
     private final int requestedPort;
 
-    public GatewayServer(ListenConfig listen, SnapshotHolder holder, AccessLog accessLog, EventLog events) {
+    public GatewayServer(ListenConfig listen, SnapshotHolder holder, AccessLog accessLog, EventLog events,
+                         Metrics metrics) {
         this.holder = holder;
         this.events = events;
         this.host = listen.host();
         this.requestedPort = listen.port();
-        this.handler = new GatewayHandler(holder, accessLog, events, draining::get);
+        this.readiness = new Readiness(holder, draining::get);
+        this.handler = new GatewayHandler(holder, accessLog, events, draining::get, metrics, readiness);
         ProblemDirectHandler problems = new ProblemDirectHandler();
         this.webSockets = new WebSocketSessions(() -> holder.current().webSocketRoutes(), listen.shutdownGrace(), events);
         Http1Config http1 = Http1Config.builder()
@@ -53,7 +57,7 @@ public final class GatewayServer {
                 // the routes can change on every reload, so one upgrader decides each upgrade against the current
                 // snapshot; WsConnection reads its frame limit from this protocol config
                 .addConnectionSelector(Http1ConnectionSelector.builder().config(http1)
-                        .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets)).build())
+                        .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets, metrics)).build())
                 .addProtocol(WsConfig.builder().maxFrameLength((int) WebSocketConfig.MAX_FRAME_LIMIT).build())
                 .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .errorHandling(e -> e.includeEntity(true))
@@ -81,6 +85,30 @@ public final class GatewayServer {
 
     public int port() {
         return server.port();
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** Whether shutdown has begun. */
+    public boolean draining() {
+        return draining.get();
+    }
+
+    /** Requests being handled now. */
+    public long inFlight() {
+        return handler.inFlight();
+    }
+
+    /** WebSockets relayed now. */
+    public int openWebSockets() {
+        return webSockets.size();
+    }
+
+    /** The gauges that describe this server and its current snapshot, for {@link Metrics#addCollector}. */
+    public java.util.function.Consumer<dev.gateway.observe.Exposition> gauges() {
+        return new RuntimeGauges(holder, this);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import dev.gateway.auth.AuthDecision;
 import dev.gateway.observe.AccessLog;
+import dev.gateway.observe.Metrics;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
 import dev.gateway.proxy.TargetResolver;
@@ -48,8 +49,11 @@ final class GatewayUpgrader implements Http1Upgrader {
     private final AccessLog accessLog;
     private final BooleanSupplier draining;
     private final WebSocketSessions sessions;
+    private final Metrics metrics;
 
-    GatewayUpgrader(SnapshotHolder holder, AccessLog accessLog, BooleanSupplier draining, WebSocketSessions sessions) {
+    GatewayUpgrader(SnapshotHolder holder, AccessLog accessLog, BooleanSupplier draining, WebSocketSessions sessions,
+                    Metrics metrics) {
+        this.metrics = metrics;
         this.holder = holder;
         this.accessLog = accessLog;
         this.draining = draining;
@@ -93,7 +97,9 @@ final class GatewayUpgrader implements Http1Upgrader {
         try {
             return decide(ctx, prologue, headers, header, ex, route, path, found);
         } finally {
-            accessLog.record(ex, System.nanoTime());
+            long end = System.nanoTime();
+            accessLog.record(ex, end);
+            metrics.request(ex, end);
         }
     }
 
@@ -114,15 +120,20 @@ final class GatewayUpgrader implements Http1Upgrader {
         List<Map.Entry<String, String>> identity;
         String subject;
         switch (route.auth().decide(authorization)) {
-            case AuthDecision.Denied denied -> throw refuse(ctx, ex, denied.status(), denied.detail(),
-                    List.of(Map.entry("WWW-Authenticate", denied.challenge())));
+            case AuthDecision.Denied denied -> {
+                metrics.jwtRejected(route.name(), denied.reason().label());
+                throw refuse(ctx, ex, denied.status(), denied.detail(),
+                        List.of(Map.entry("WWW-Authenticate", denied.challenge())));
+            }
             case AuthDecision.Allowed allowed -> {
                 identity = allowed.identityHeaders();
                 subject = allowed.subject();
             }
         }
         List<Map.Entry<String, String>> limitHeaders = new ArrayList<>();
-        switch (route.rateLimit().check(ex.clientIp(), subject, header)) {
+        RateLimitDecision decision = route.rateLimit().check(ex.clientIp(), subject, header);
+        GatewayHandler.count(metrics, route, decision);
+        switch (decision) {
             case RateLimitDecision.Pass pass -> pass.headers().forEach(limitHeaders::add);
             case RateLimitDecision.Limited limited -> throw refuse(ctx, ex, 429, "rate limit '" + limited.policy()
                     + "' exceeded; retry in " + limited.retryAfterSeconds() + "s", limited.headers());

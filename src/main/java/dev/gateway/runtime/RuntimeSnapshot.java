@@ -1,6 +1,7 @@
 package dev.gateway.runtime;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import dev.gateway.routing.Router;
  */
 public final class RuntimeSnapshot {
     private final LoadedConfig loaded;
+    private final Instant builtAt;
     private final Router<CompiledRoute> router;
     private final List<CompiledRoute> routes;
     private final Optional<CorsPolicy> cors;
@@ -34,10 +36,11 @@ public final class RuntimeSnapshot {
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean retired;
 
-    RuntimeSnapshot(LoadedConfig loaded, Router<CompiledRoute> router, List<CompiledRoute> routes,
+    RuntimeSnapshot(LoadedConfig loaded, Instant builtAt, Router<CompiledRoute> router, List<CompiledRoute> routes,
                     Optional<CorsPolicy> cors, Optional<TokenVerifier> verifier, ClientIpResolver clientIp,
                     Map<Object, AutoCloseable> resources) {
         this.loaded = loaded;
+        this.builtAt = builtAt;
         this.router = router;
         this.routes = List.copyOf(routes);
         this.cors = cors;
@@ -55,6 +58,25 @@ public final class RuntimeSnapshot {
 
     public LoadedConfig loaded() {
         return loaded;
+    }
+
+    /** When this snapshot was built from its file (for a reload, just before it was swapped in). */
+    public Instant builtAt() {
+        return builtAt;
+    }
+
+    /** The configured upstreams' pools, by name (URL-template upstreams have none). */
+    public Map<String, UpstreamPool> upstreams() {
+        Map<String, UpstreamPool> out = new java.util.TreeMap<>();
+        for (AutoCloseable r : resources.values()) {
+            if (r instanceof UpstreamPool pool) out.put(pool.config().name(), pool);
+        }
+        return out;
+    }
+
+    /** The rate-limit store, when the file has one. */
+    public Optional<BucketStore> store() {
+        return resources.values().stream().filter(BucketStore.class::isInstance).map(BucketStore.class::cast).findFirst();
     }
 
     public Router<CompiledRoute> router() {

@@ -29,6 +29,7 @@ import dev.gateway.config.RouteConfig;
 import dev.gateway.config.UpstreamConfig;
 import dev.gateway.cors.CorsPolicy;
 import dev.gateway.observe.EventLog;
+import dev.gateway.observe.Metrics;
 import dev.gateway.proxy.ApacheUpstreamClient;
 import dev.gateway.proxy.ClientIpResolver;
 import dev.gateway.proxy.HeaderStrip;
@@ -58,11 +59,21 @@ public final class SnapshotFactory {
 
     private final Clock clock;
     private final EventLog events;
+    private final Metrics metrics;
 
-    /** {@code clock} checks token times; {@code events} hears JWKS fetch failures and recoveries. */
-    public SnapshotFactory(Clock clock, EventLog events) {
+    /**
+     * {@code clock} checks token times; {@code events} hears JWKS fetch failures and recoveries; {@code metrics}
+     * gets the upstreams' attempt timings.
+     */
+    public SnapshotFactory(Clock clock, EventLog events, Metrics metrics) {
         this.clock = clock;
         this.events = events;
+        this.metrics = metrics;
+    }
+
+    /** A factory whose snapshots count into metrics nobody reads (validate, routes, tests). */
+    public SnapshotFactory(Clock clock, EventLog events) {
+        this(clock, events, new Metrics());
     }
 
     /** Throws ConfigException, located in the file, for a key that the loader read but that cannot verify tokens. */
@@ -123,10 +134,11 @@ public final class SnapshotFactory {
                                 UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
                                 INLINE_CONNECTIONS_PER_TARGET));
                 proxy = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody,
-                        strip, owned, cache);
+                        strip, owned, cache, metrics.upstream(r.upstream()));
             } else {
                 UpstreamPool pool = pools.get(r.upstream());
-                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned, cache);
+                proxy = new ProxyStage(r.upstream(), pool, pool.client(), rewrite, maxBody, strip, owned, cache,
+                        metrics.upstream(r.upstream()));
             }
             UpstreamConfig upstreamConfig = r.inlineUpstream() ? null : config.upstreams().get(r.upstream());
             Optional<WebSocketStage> webSocket = r.websocket().map(w -> new WebSocketStage(r.name(),
@@ -139,7 +151,7 @@ public final class SnapshotFactory {
                     r.headers()), route);
         }
         if (responseCache != null) responseCache.retainOnly(cachedRoutes); // a changed route's responses are dropped
-        return new RuntimeSnapshot(loaded, router.build(), routes, fileCors, verifier,
+        return new RuntimeSnapshot(loaded, clock.instant(), router.build(), routes, fileCors, verifier,
                 new ClientIpResolver(config.clientIp().trustedProxies()), resources);
     }
 

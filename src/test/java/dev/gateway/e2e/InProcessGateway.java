@@ -34,6 +34,12 @@ final class InProcessGateway implements AutoCloseable {
         return gateway.port();
     }
 
+    /** A URI on the admin listener (the file must have an {@code admin} section). */
+    URI adminUri(String path) {
+        if (gateway.adminPort() < 0) throw new IllegalStateException("the config has no admin section");
+        return URI.create("http://127.0.0.1:" + gateway.adminPort() + path);
+    }
+
     URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }

@@ -113,8 +113,9 @@ class RateLimitStageTest {
             }
         };
         List<RateLimitPolicyConfig> p = List.of(policy("p", 1, 1, Key.IP, false));
+        // fails open, without RateLimit-* headers, and says the store failed (so the metrics count a store error)
         assertThat(new RateLimitStage(down, true, p, "r").check("ip", null, h -> null))
-                .isEqualTo(RateLimitDecision.Pass.UNLIMITED);
+                .isEqualTo(new RateLimitDecision.Pass(List.of(), true));
         assertThat(new RateLimitStage(down, false, p, "r").check("ip", null, h -> null))
                 .isInstanceOf(RateLimitDecision.Unavailable.class);
     }

@@ -1,0 +1,68 @@
+package dev.gateway.pipeline;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * W3C Trace Context for one request: the trace it belongs to (the client's, when it sent a valid
+ * {@code traceparent}, else a new sampled one) and the {@code traceparent} to send upstream, which names the
+ * gateway's own hop as the parent. Immutable.
+ *
+ * @param traceId     32 lower-case hex digits, written in the access log
+ * @param traceparent the header value for the upstream request: version 00, this trace, a new parent id
+ * @param continued   whether the client's trace is continued (only then does its {@code tracestate} go on)
+ */
+public record TraceContext(String traceId, String traceparent, boolean continued) {
+    /** Flags of a trace the gateway starts: sampled, so services sampling by their parent behave as without it. */
+    static final String NEW_TRACE_FLAGS = "01";
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** The context for a request that sent {@code header} as its traceparent (null when it sent none). */
+    public static TraceContext of(String header) {
+        String parsed = header == null ? null : valid(header.strip());
+        String parentId = HEX.toHexDigits(nonZero());
+        if (parsed != null) {
+            String traceId = parsed.substring(3, 35);
+            return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + parsed.substring(53, 55), true);
+        }
+        String traceId = HEX.toHexDigits(nonZero()) + HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
+        return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + NEW_TRACE_FLAGS, false);
+    }
+
+    /**
+     * {@code value} when it is a traceparent this gateway understands: version 00 exactly, or a later version whose
+     * first four fields have the version-00 shape (later versions may append fields). Null otherwise.
+     */
+    static String valid(String value) {
+        if (value.length() < 55 || value.charAt(2) != '-' || value.charAt(35) != '-' || value.charAt(52) != '-') return null;
+        if (!hex(value, 0, 2) || !hex(value, 3, 35) || !hex(value, 36, 52) || !hex(value, 53, 55)) return null;
+        String version = value.substring(0, 2);
+        if (version.equals("ff")) return null;
+        if (version.equals("00") ? value.length() != 55 : value.length() > 55 && value.charAt(55) != '-') return null;
+        if (zeros(value, 3, 35) || zeros(value, 36, 52)) return null;
+        return value;
+    }
+
+    private static boolean hex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        }
+        return true;
+    }
+
+    private static boolean zeros(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) != '0') return false;
+        }
+        return true;
+    }
+
+    private static long nonZero() {
+        long v;
+        do {
+            v = ThreadLocalRandom.current().nextLong();
+        } while (v == 0);
+        return v;
+    }
+}
