@@ -57,7 +57,9 @@ final class FrameReader {
         }
         if (opcode == Frame.CLOSE && payload.length > 0) {
             int code = (payload[0] & 0xFF) << 8 | payload[1] & 0xFF;
-            if (!CloseCodes.onTheWire(code)) throw new FrameException(1002, "close code " + code + " is not allowed", true);
+            if (!CloseCodes.onTheWire(code)) {
+                throw new FrameException(1002, "close code " + code + " is not allowed", true);
+            }
         }
         if (opcode < Frame.CLOSE) inMessage = !fin;
         return new Frame(fin, opcode, payload);

@@ -65,7 +65,8 @@ final class UpstreamUpgrade {
         boolean switched = false;
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) Math.max(1, connectTimeout.toMillis()));
+            int connectMillis = (int) Math.clamp(connectTimeout.toMillis(), 1, Integer.MAX_VALUE);
+            socket.connect(new InetSocketAddress(host, port), connectMillis);
             long deadline = System.nanoTime() + handshakeTimeout.toNanos();
             if (tls) socket = tls(socket, host, port, deadline);
             byte[] nonce = new byte[16];
@@ -109,9 +110,9 @@ final class UpstreamUpgrade {
             b.append("Sec-WebSocket-Protocol: ").append(String.join(", ", subprotocols)).append("\r\n");
         }
         for (Map.Entry<String, String> h : headers) {
-            if (OWN.contains(h.getKey().toLowerCase(Locale.ROOT)) || !fieldName(h.getKey()) || !fieldValue(h.getValue())) {
-                continue; // a header that cannot go on the wire as it is (a value from a token claim, say) is dropped
-            }
+            // a header that cannot go on the wire as it is (a value from a token claim, say) is dropped
+            String name = h.getKey();
+            if (OWN.contains(name.toLowerCase(Locale.ROOT)) || !fieldName(name) || !fieldValue(h.getValue())) continue;
             b.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
         return b.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);

@@ -163,6 +163,8 @@ final class WebSocketRelay {
         byte[] awaiting = to.closeReceived();
         if (awaiting != null) {
             sendClose(to, new Frame(true, Frame.CLOSE, awaiting));
+        } else if (gatewayClosing.get()) {
+            // the gateway's own close (shutdown's 1001, say) is on its way to the other side, and says more
         } else if (from == upstream) {
             sendClose(to, Frame.close(1011, "upstream connection failed"));
         } else {

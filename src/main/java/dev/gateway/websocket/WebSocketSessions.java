@@ -2,6 +2,7 @@ package dev.gateway.websocket;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class WebSocketSessions implements AutoCloseable {
     private final Supplier<Set<Object>> liveRoutes;
     private final Duration drainWindow;
     private final EventLog events;
-    private final LongSupplier nanoTime;
+    private final LongSupplier nanoTime = System::nanoTime;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
@@ -58,14 +59,9 @@ public final class WebSocketSessions implements AutoCloseable {
      * among them is closed after {@code drainWindow}.
      */
     public WebSocketSessions(Supplier<Set<Object>> liveRoutes, Duration drainWindow, EventLog events) {
-        this(liveRoutes, drainWindow, events, System::nanoTime);
-    }
-
-    WebSocketSessions(Supplier<Set<Object>> liveRoutes, Duration drainWindow, EventLog events, LongSupplier nanoTime) {
         this.liveRoutes = liveRoutes;
         this.drainWindow = drainWindow;
         this.events = events;
-        this.nanoTime = nanoTime;
         this.sweeper = Thread.ofVirtual().name("websocket-sweeper").unstarted(this::sweep);
     }
 
@@ -83,8 +79,14 @@ public final class WebSocketSessions implements AutoCloseable {
      * upstream's frames are not read until the client side is accepted ({@link #accept}).
      */
     public Opened open(WebSocketStage stage, UpstreamHandshake handshake, List<String> subprotocols) {
-        // masks and handshake keys must be unpredictable (RFC 6455 10.3); one generator per socket, no shared lock
-        SecureRandom random = new SecureRandom();
+        SecureRandom random;
+        try {
+            // masks and handshake keys must be unpredictable (RFC 6455 10.3); a DRBG per socket, so that sockets
+            // do not queue on one generator (the platform default takes a JVM-wide lock per call)
+            random = SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            random = new SecureRandom();
+        }
         try {
             return switch (UpstreamUpgrade.perform(handshake.uri(), handshake.headers(), subprotocols,
                     stage.connectTimeout(), stage.handshakeTimeout(), random)) {
