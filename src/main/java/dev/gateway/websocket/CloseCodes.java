@@ -3,28 +3,19 @@ package dev.gateway.websocket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Close codes and reasons as each side can carry them. The JDK client refuses to send codes that RFC 6455 reserves
- * for endpoints detecting errors themselves (1002, 1003, 1007, 1009, 1010, 1012-1014) and codes that never go on the
- * wire (1005, 1006, 1015); those reach the upstream as 1000 with the reason kept. A reason is at most 123 bytes.
+ * Close codes and reasons. Every code an endpoint may put on the wire (RFC 6455 7.4 and the IANA registry) is
+ * relayed as it is; 1005, 1006 and 1015 only ever stand for "no code" or "no close frame" locally, and 1016-2999 are
+ * unassigned, so a close frame carrying one of those is a protocol error. A reason is at most 123 bytes.
  */
 final class CloseCodes {
-    private static final int MAX_REASON = 123;
+    private static final int MAX_REASON = Frame.MAX_CONTROL_PAYLOAD - 2;
 
     private CloseCodes() {
     }
 
-    /** A client's code as the JDK client can send it upstream. */
-    static int forUpstream(int code) {
-        if (code < 1000 || code > 4999) return 1000;
-        return switch (code) {
-            case 1002, 1003, 1005, 1006, 1007, 1009, 1010, 1012, 1013, 1014, 1015 -> 1000;
-            default -> code >= 1016 && code < 3000 ? 1000 : code;
-        };
-    }
-
-    /** An upstream's code as it may go on the wire to the client (1005 "no code" has no wire form). */
-    static int forClient(int code) {
-        return code == 1005 || code == 1006 || code == 1015 || code < 1000 || code > 4999 ? 1000 : code;
+    /** True when {@code code} may appear in a close frame. */
+    static boolean onTheWire(int code) {
+        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     /** {@code reason} cut to what a close frame holds, on a character boundary. */

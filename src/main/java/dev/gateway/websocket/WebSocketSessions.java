@@ -1,19 +1,16 @@
 package dev.gateway.websocket;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.gateway.observe.EventLog;
@@ -22,13 +19,13 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.websocket.WsConnection;
 
 /**
- * Every relayed WebSocket of one listener: opens the upstream side of an upgrade (JDK WebSocket client, one per
- * listener, shared by all routes and snapshots so a reload never touches an established socket), and a sweeper that
- * closes idle sockets (1001) and, after a bounded drain window, those whose route a reload removed or changed
- * (1001). {@link #close} ends them all with 1001 for shutdown. Thread-safe.
+ * Every relayed WebSocket of one listener: opens the upstream side of an upgrade (the gateway's own RFC 6455 client
+ * on a plain or TLS socket, so frames pass exactly as they came; nothing is shared with routes or snapshots, so a
+ * reload never touches an established socket), and a sweeper that closes idle sockets (1001) and, after a bounded
+ * drain window, those whose route a reload removed or changed (1001). {@link #close} ends them all with 1001 for
+ * shutdown. Thread-safe.
  */
 public final class WebSocketSessions implements AutoCloseable {
     private static final Duration SWEEP = Duration.ofMillis(100);
@@ -36,7 +33,7 @@ public final class WebSocketSessions implements AutoCloseable {
     /** What opening the upstream side gave. */
     public sealed interface Opened {
         /** The upstream answered 101: {@code subprotocol} is its choice (empty for none). */
-        record Connected(WebSocketRelay relay, WebSocket upstream, String subprotocol) implements Opened {
+        record Connected(WebSocketRelay relay, String subprotocol) implements Opened {
         }
 
         /** The upstream answered the upgrade with another status, passed back to the client. */
@@ -51,8 +48,8 @@ public final class WebSocketSessions implements AutoCloseable {
     private final Supplier<Set<Object>> liveRoutes;
     private final Duration drainWindow;
     private final EventLog events;
+    private final LongSupplier nanoTime = System::nanoTime;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
     private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
     private volatile boolean closing;
@@ -65,8 +62,6 @@ public final class WebSocketSessions implements AutoCloseable {
         this.liveRoutes = liveRoutes;
         this.drainWindow = drainWindow;
         this.events = events;
-        this.client = HttpClient.newBuilder().executor(executor).followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1).build();
         this.sweeper = Thread.ofVirtual().name("websocket-sweeper").unstarted(this::sweep);
     }
 
@@ -81,45 +76,29 @@ public final class WebSocketSessions implements AutoCloseable {
 
     /**
      * Opens the upstream side for {@code stage}'s route, waiting up to its connect and handshake timeouts. The
-     * upstream delivers nothing until the client side is accepted ({@link #accept}).
+     * upstream's frames are not read until the client side is accepted ({@link #accept}).
      */
     public Opened open(WebSocketStage stage, UpstreamHandshake handshake, List<String> subprotocols) {
-        WebSocketRelay relay = new WebSocketRelay(stage.route(), stage.key(), stage.config().idleTimeout(),
-                stage.config().maxFrameSize(), executor, events::warn);
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(stage.connectTimeout());
-        for (Map.Entry<String, String> h : handshake.headers()) {
-            try {
-                builder.header(h.getKey(), h.getValue());
-            } catch (IllegalArgumentException e) {
-                // a header the JDK client sets itself or refuses (Host, Connection, ...): it is not forwarded
-            }
-        }
-        if (!subprotocols.isEmpty()) {
-            builder.subprotocols(subprotocols.getFirst(), subprotocols.subList(1, subprotocols.size())
-                    .toArray(String[]::new));
-        }
-        var future = builder.buildAsync(handshake.uri(), relay);
+        SecureRandom random;
         try {
-            WebSocket ws = future.get(stage.connectTimeout().plus(stage.handshakeTimeout()).toMillis(),
-                    TimeUnit.MILLISECONDS);
-            relay.upstream(ws);
-            return new Opened.Connected(relay, ws, ws.getSubprotocol());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof WebSocketHandshakeException refused) {
-                return new Opened.Refused(refused.getResponse().statusCode());
-            }
-            return new Opened.Failed(cause instanceof HttpTimeoutException, String.valueOf(cause));
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            future.thenAccept(WebSocket::abort);
-            return new Opened.Failed(true, "no upgrade answer in time");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.thenAccept(WebSocket::abort);
-            return new Opened.Failed(false, "interrupted");
-        } catch (IllegalArgumentException e) {
-            return new Opened.Failed(false, e.getMessage());
+            // masks and handshake keys must be unpredictable (RFC 6455 10.3); a DRBG per socket, so that sockets
+            // do not queue on one generator (the platform default takes a JVM-wide lock per call)
+            random = SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            random = new SecureRandom();
+        }
+        try {
+            return switch (UpstreamUpgrade.perform(handshake.uri(), handshake.headers(), subprotocols,
+                    stage.connectTimeout(), stage.handshakeTimeout(), random)) {
+                case UpstreamUpgrade.Answer.Refused refused -> new Opened.Refused(refused.status());
+                case UpstreamUpgrade.Answer.Switched switched -> new Opened.Connected(new WebSocketRelay(stage.route(),
+                        stage.key(), stage.config().idleTimeout(), stage.config().maxFrameSize(), switched.wire(),
+                        random, nanoTime, executor, events::warn), switched.subprotocol());
+            };
+        } catch (SocketTimeoutException e) {
+            return new Opened.Failed(true, String.valueOf(e));
+        } catch (IOException | RuntimeException e) {
+            return new Opened.Failed(false, String.valueOf(e));
         }
     }
 
@@ -127,17 +106,17 @@ public final class WebSocketSessions implements AutoCloseable {
     public ServerConnection accept(Opened.Connected connected, ConnectionContext ctx, HttpPrologue prologue,
                                    Headers upgradeHeaders, String wsKey) {
         WebSocketRelay relay = connected.relay();
-        WsConnection ws = WsConnection.create(ctx, prologue, upgradeHeaders, wsKey, relay);
-        relay.cutClient(() -> ws.close(true));
+        ClientWire wire = new ClientWire(ctx);
         open.add(relay);
         relay.finished().whenComplete((v, e) -> open.remove(relay));
+        relay.start(wire);
         if (closing) relay.gatewayClose(1001, "gateway shutting down");
-        return new RelayConnection(ws, relay);
+        return new ClientConnection(relay, wire);
     }
 
-    /** Aborts an upstream side whose client upgrade did not happen after all. */
+    /** Drops an upstream side whose client upgrade did not happen after all. */
     public void discard(Opened.Connected connected) {
-        connected.upstream().abort();
+        connected.relay().discard();
     }
 
     private void sweep() {
@@ -148,7 +127,7 @@ public final class WebSocketSessions implements AutoCloseable {
                 return;
             }
             if (open.isEmpty()) continue;
-            long now = System.nanoTime();
+            long now = nanoTime.getAsLong();
             Set<Object> live = liveRoutes.get();
             for (WebSocketRelay relay : open) {
                 if (relay.idle(now)) {
@@ -167,15 +146,15 @@ public final class WebSocketSessions implements AutoCloseable {
     }
 
     /**
-     * Shutdown: closes every socket with 1001 and waits up to {@code grace} for their close handshakes, then stops
-     * the client. Returns the sockets still open.
+     * Shutdown: closes every socket with 1001 and waits up to {@code grace} for their close handshakes, then drops
+     * those left. Returns how many were left.
      */
     public int close(Duration grace) {
         closing = true;
         sweeper.interrupt();
         for (WebSocketRelay relay : open) relay.gatewayClose(1001, "gateway shutting down");
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (!open.isEmpty() && System.nanoTime() < deadline) {
+        long deadline = nanoTime.getAsLong() + grace.toNanos();
+        while (!open.isEmpty() && nanoTime.getAsLong() - deadline < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -184,7 +163,7 @@ public final class WebSocketSessions implements AutoCloseable {
             }
         }
         int left = open.size();
-        client.shutdownNow();
+        for (WebSocketRelay relay : open) relay.abort();
         executor.shutdownNow();
         return left;
     }

@@ -185,8 +185,9 @@ class WebSocketE2ETest {
             c.socket.sendText(part, i == 2).join();
         }
         assertThat(c.next()).isEqualTo("text:" + text);
-        // fragments go on as fragments: the JDK client cuts text frames at 16 KiB of UTF-8
-        // (jdk.httpclient.websocket.intermediateBufferSize), so these parts stay under it (16,000 bytes each)
+        // fragments go on as fragments (WebSocketFidelityE2ETest checks that frame by frame): this test's client, the
+        // JDK's, cuts text frames at 16 KiB of UTF-8 (jdk.httpclient.websocket.intermediateBufferSize) itself, so
+        // these parts stay under it (16,000 bytes each)
         StringBuilder small = new StringBuilder();
         for (int i = 0; i < 3; i++) {
             String part = ("part" + i + "-é€😀-").repeat(1000);
