@@ -37,13 +37,15 @@ public final class Gateway implements AutoCloseable {
     private final LoadedConfig initial;
     private final GatewayServer server;
     private final AdminServer admin;
+    private final AccessLog accessLog;
     private final ConfigWatcher watcher;
     private final EventLog events;
     private final int port;
     private final int adminPort;
 
-    private Gateway(LoadedConfig initial, GatewayServer server, AdminServer admin, ConfigWatcher watcher,
-                    EventLog events, int port, int adminPort) {
+    private Gateway(LoadedConfig initial, GatewayServer server, AdminServer admin, AccessLog accessLog,
+                    ConfigWatcher watcher, EventLog events, int port, int adminPort) {
+        this.accessLog = accessLog;
         this.initial = initial;
         this.server = server;
         this.admin = admin;
@@ -74,7 +76,8 @@ public final class Gateway implements AutoCloseable {
             listen = new dev.gateway.config.ListenConfig(listen.host(), portOverride, listen.shutdownGrace(),
                     listen.maxBodySize(), listen.maxHeaderSize());
         }
-        GatewayServer server = new GatewayServer(listen, holder, new AccessLog(accessOut), events, metrics);
+        AccessLog accessLog = new AccessLog(accessOut);
+        GatewayServer server = new GatewayServer(listen, holder, accessLog, events, metrics);
         metrics.addCollector(server.gauges());
         Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE, KEYS_WAIT, metrics);
         AdminServer admin = null;
@@ -91,6 +94,7 @@ public final class Gateway implements AutoCloseable {
             port = server.start();
         } catch (RuntimeException e) {
             if (admin != null) admin.stop();
+            accessLog.close();
             throw e;
         }
         ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
@@ -98,7 +102,7 @@ public final class Gateway implements AutoCloseable {
         events.info("gateway listening on http://" + listen.host() + ":" + port + " with " + file + " ("
                 + loaded.config().routes().size() + " routes, " + loaded.config().upstreams().size()
                 + " upstreams, sha256 " + loaded.sha256().substring(0, 8) + ")");
-        return new Gateway(loaded, server, admin, watcher, events, port, adminPort);
+        return new Gateway(loaded, server, admin, accessLog, watcher, events, port, adminPort);
     }
 
     public int port() {
@@ -118,6 +122,7 @@ public final class Gateway implements AutoCloseable {
         watcher.close();
         server.shutdown(grace);
         if (admin != null) admin.stop(); // last, so /ready says draining while the listener drains
+        accessLog.close();
         events.info("stopped");
     }
 }

@@ -7,7 +7,7 @@ import java.util.Optional;
  * A route's {@code websocket} section: the route accepts {@code Upgrade: websocket} and relays the socket upstream.
  *
  * @param idleTimeout   a socket with no message in either direction for this long is closed (1001); default 5m
- * @param maxFrameSize  a client frame larger than this closes the socket with 1009; default 1MiB, at most
+ * @param maxFrameSize  a frame larger than this, from either side, closes both sides with 1009; default 1MiB, at most
  *                      {@link #MAX_FRAME_LIMIT}
  * @param tokenQuery    a query parameter that may carry the bearer token (browsers cannot set Authorization on a
  *                      WebSocket); removed before the request goes upstream

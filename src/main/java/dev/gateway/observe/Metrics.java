@@ -47,7 +47,9 @@ public final class Metrics {
     }
 
     private RouteSeries route(String name) {
-        return routes.computeIfAbsent(name == null ? UNMATCHED : name, n -> new RouteSeries());
+        String key = name == null ? UNMATCHED : name;
+        RouteSeries r = routes.get(key); // lock-free once the series exists
+        return r != null ? r : routes.computeIfAbsent(key, n -> new RouteSeries());
     }
 
     /** Counts a finished request by its route, method and status class, with its duration and byte counts. */

@@ -15,7 +15,19 @@ public final class Json {
             return;
         }
         out.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        int n = value.length();
+        int plain = 0;
+        while (plain < n) {
+            char c = value.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\') break;
+            plain++;
+        }
+        if (plain == n) { // the usual case on the access log's path: nothing to escape
+            out.append(value).append('"');
+            return;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < n; i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

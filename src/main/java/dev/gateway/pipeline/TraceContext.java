@@ -20,12 +20,13 @@ public record TraceContext(String traceId, String traceparent, boolean continued
     /** The context for a request that sent {@code header} as its traceparent (null when it sent none). */
     public static TraceContext of(String header) {
         String parsed = header == null ? null : valid(header.strip());
-        String parentId = HEX.toHexDigits(nonZero());
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        String parentId = HEX.toHexDigits(nonZero(random));
         if (parsed != null) {
             String traceId = parsed.substring(3, 35);
             return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + parsed.substring(53, 55), true);
         }
-        String traceId = HEX.toHexDigits(nonZero()) + HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
+        String traceId = HEX.toHexDigits(nonZero(random)) + HEX.toHexDigits(random.nextLong());
         return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + NEW_TRACE_FLAGS, false);
     }
 
@@ -58,10 +59,10 @@ public record TraceContext(String traceId, String traceparent, boolean continued
         return true;
     }
 
-    private static long nonZero() {
+    private static long nonZero(ThreadLocalRandom random) {
         long v;
         do {
-            v = ThreadLocalRandom.current().nextLong();
+            v = random.nextLong();
         } while (v == 0);
         return v;
     }

@@ -49,7 +49,7 @@ public final class UpstreamPool implements TargetResolver, AutoCloseable {
                 r.healthCheck().orElse(null), r.outlier().orElse(null), System::nanoTime, log)))).toList();
         if (tracked) TargetState.group(targets.stream().map(Target::state).toList());
         this.balancer = Balancer.of(config.balance(), targets);
-        this.client = new ApacheUpstreamClient(config.connectTimeout(), config.timeout(), CONNECTIONS_PER_TARGET);
+        this.client = new Http1UpstreamClient(config.connectTimeout(), config.timeout(), CONNECTIONS_PER_TARGET);
         Map<URI, TargetState> states = new HashMap<>();
         targets.forEach(t -> {
             if (t.state() != null) states.put(t.origin(), t.state());

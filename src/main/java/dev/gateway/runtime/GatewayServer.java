@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.gateway.config.ListenConfig;
-import dev.gateway.config.WebSocketConfig;
 import dev.gateway.observe.AccessLog;
 import dev.gateway.observe.EventLog;
 import dev.gateway.observe.Metrics;
@@ -13,7 +12,6 @@ import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
-import io.helidon.webserver.websocket.WsConfig;
 
 /**
  * The client-facing listener: one Helidon server whose only route is the {@link GatewayHandler}, and whose
@@ -55,10 +53,9 @@ public final class GatewayServer {
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .addProtocol(http1)
                 // the routes can change on every reload, so one upgrader decides each upgrade against the current
-                // snapshot; WsConnection reads its frame limit from this protocol config
+                // snapshot; after the 101 the relay reads and writes frames on the connection itself
                 .addConnectionSelector(Http1ConnectionSelector.builder().config(http1)
                         .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets, metrics)).build())
-                .addProtocol(WsConfig.builder().maxFrameLength((int) WebSocketConfig.MAX_FRAME_LIMIT).build())
                 .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .errorHandling(e -> e.includeEntity(true))
                 .directHandlers(d -> {

@@ -30,9 +30,9 @@ import dev.gateway.config.UpstreamConfig;
 import dev.gateway.cors.CorsPolicy;
 import dev.gateway.observe.EventLog;
 import dev.gateway.observe.Metrics;
-import dev.gateway.proxy.ApacheUpstreamClient;
 import dev.gateway.proxy.ClientIpResolver;
 import dev.gateway.proxy.HeaderStrip;
+import dev.gateway.proxy.Http1UpstreamClient;
 import dev.gateway.proxy.PathRewrite;
 import dev.gateway.proxy.ProxyStage;
 import dev.gateway.proxy.UpstreamClient;
@@ -130,7 +130,7 @@ public final class SnapshotFactory {
             if (r.inlineUpstream()) {
                 String key = "inline " + r.upstream();
                 UpstreamClient client = (UpstreamClient) resources.computeIfAbsent(key,
-                        k -> old.containsKey(k) ? old.get(k) : new ApacheUpstreamClient(
+                        k -> old.containsKey(k) ? old.get(k) : new Http1UpstreamClient(
                                 UpstreamConfig.DEFAULT_CONNECT_TIMEOUT, UpstreamConfig.DEFAULT_TIMEOUT,
                                 INLINE_CONNECTIONS_PER_TARGET));
                 proxy = new ProxyStage(r.upstream(), new UrlTemplateResolver(r.upstream()), client, rewrite, maxBody,

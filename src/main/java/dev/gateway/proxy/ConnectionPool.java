@@ -1,0 +1,107 @@
+package dev.gateway.proxy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The keep-alive connections to one target: idle ones are reused most recently used first (so a quiet period
+ * lets the oldest expire), at most {@code max} are open at once, and a connection idle for a while is checked
+ * before reuse, since the target may have closed it. Thread-safe.
+ */
+final class ConnectionPool {
+    /** A connection idle longer than this is checked for a close by the target before it is reused. */
+    static final long VALIDATE_AFTER_IDLE_NANOS = 1_000_000_000L;
+    /** A connection idle longer than this is closed (targets close theirs after 5 to 75 seconds). */
+    static final long MAX_IDLE_NANOS = 30_000_000_000L;
+
+    private final URI origin;
+    private final int connectMillis;
+    private final int max;
+    private final Semaphore slots;
+    private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    ConnectionPool(URI origin, int max, int connectMillis) {
+        this.origin = origin;
+        this.connectMillis = connectMillis;
+        this.max = max;
+        this.slots = new Semaphore(max);
+    }
+
+    /** A connection for one request: an idle one that is still good, or a new one. Waits for a free slot. */
+    UpstreamConnection lease(long waitNanos) throws IOException, InterruptedException, SlotTimeoutException {
+        long deadline = System.nanoTime() + waitNanos;
+        while (true) {
+            UpstreamConnection c = idle.pollFirst();
+            if (c != null) {
+                long now = System.nanoTime();
+                long idleFor = now - c.idleSinceNanos;
+                if (idleFor > MAX_IDLE_NANOS || now - c.keepAliveUntilNanos > 0
+                        || (idleFor > VALIDATE_AFTER_IDLE_NANOS && c.stale())) {
+                    discard(c);
+                    continue;
+                }
+                c.uses++;
+                return c;
+            }
+            // a short wait, then look at the idle ones again: one may have come back meanwhile
+            long left = deadline - System.nanoTime();
+            if (slots.tryAcquire(Math.max(0, Math.min(left, 20_000_000L)), TimeUnit.NANOSECONDS)) {
+                try {
+                    return UpstreamConnection.open(origin, connectMillis);
+                } catch (IOException | RuntimeException e) {
+                    slots.release();
+                    throw e;
+                }
+            }
+            if (left <= 0) throw new SlotTimeoutException();
+        }
+    }
+
+    /** Takes a connection back after its response: pooled when {@code reusable}, else closed. */
+    void release(UpstreamConnection c, boolean reusable) {
+        if (!reusable || closed || c.hasBufferedBytes()) {
+            discard(c);
+            return;
+        }
+        c.idleSinceNanos = System.nanoTime();
+        idle.offerFirst(c);
+        if (closed && idle.remove(c)) discard(c); // close() ran meanwhile
+    }
+
+    void discard(UpstreamConnection c) {
+        c.close();
+        slots.release();
+    }
+
+    /** Closes connections idle longer than {@link #MAX_IDLE_NANOS}; the oldest are at the tail. */
+    void sweep() {
+        long now = System.nanoTime();
+        for (Iterator<UpstreamConnection> it = idle.descendingIterator(); it.hasNext(); ) {
+            UpstreamConnection c = it.next();
+            if (now - c.idleSinceNanos <= MAX_IDLE_NANOS) break;
+            if (idle.removeLastOccurrence(c)) discard(c);
+        }
+    }
+
+    /** Whether nothing is open or leased (the pool of a templated target may then be dropped). */
+    boolean unused() {
+        return idle.isEmpty() && slots.availablePermits() == max;
+    }
+
+    void close() {
+        closed = true;
+        for (UpstreamConnection c; (c = idle.pollFirst()) != null; ) discard(c);
+    }
+
+    /** No connection became free within the wait. */
+    static final class SlotTimeoutException extends Exception {
+        SlotTimeoutException() {
+            super(null, null, false, false);
+        }
+    }
+}
