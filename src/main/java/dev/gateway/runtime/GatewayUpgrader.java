@@ -31,7 +31,6 @@ import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.websocket.WsUpgrader;
 
 /**
  * Decides every {@code Upgrade: websocket} request against the current snapshot before anything is switched: a
@@ -43,6 +42,7 @@ import io.helidon.webserver.websocket.WsUpgrader;
 final class GatewayUpgrader implements Http1Upgrader {
     private static final HeaderName WS_KEY = HeaderNames.create("Sec-WebSocket-Key");
     private static final HeaderName WS_VERSION = HeaderNames.create("Sec-WebSocket-Version");
+    private static final HeaderName WS_PROTOCOL = HeaderNames.create("Sec-WebSocket-Protocol");
     private static final byte[] KEY_SUFFIX = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11".getBytes(StandardCharsets.US_ASCII);
 
     private final SnapshotHolder holder;
@@ -158,7 +158,7 @@ final class GatewayUpgrader implements Http1Upgrader {
             case WebSocketSessions.Opened.Connected connected -> {
                 WritableHeaders<?> answer = WritableHeaders.create();
                 if (connected.subprotocol() != null && !connected.subprotocol().isEmpty()) {
-                    answer.set(WsUpgrader.PROTOCOL, connected.subprotocol());
+                    answer.set(WS_PROTOCOL, connected.subprotocol());
                 }
                 answer.set(Problem.X_REQUEST_ID, ex.requestId());
                 limitHeaders.forEach(h -> answer.add(HeaderNames.create(h.getKey()), h.getValue()));
@@ -193,9 +193,9 @@ final class GatewayUpgrader implements Http1Upgrader {
     }
 
     private static List<String> protocols(WritableHeaders<?> headers) {
-        if (!headers.contains(WsUpgrader.PROTOCOL)) return List.of();
+        if (!headers.contains(WS_PROTOCOL)) return List.of();
         List<String> out = new ArrayList<>();
-        for (String line : headers.get(WsUpgrader.PROTOCOL).allValues()) {
+        for (String line : headers.get(WS_PROTOCOL).allValues()) {
             Arrays.stream(line.split(",")).map(String::strip).filter(s -> !s.isEmpty()).forEach(out::add);
         }
         return out;
