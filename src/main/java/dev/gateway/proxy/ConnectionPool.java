@@ -3,6 +3,8 @@ package dev.gateway.proxy;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +25,8 @@ final class ConnectionPool {
     private final int max;
     private final Semaphore slots;
     private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    /** Every connection open now, idle or leased: what the watchdog looks at (it changes only on connect and close). */
+    private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     ConnectionPool(URI origin, int max, int connectMillis) {
@@ -52,7 +56,9 @@ final class ConnectionPool {
             long left = deadline - System.nanoTime();
             if (slots.tryAcquire(Math.max(0, Math.min(left, 20_000_000L)), TimeUnit.NANOSECONDS)) {
                 try {
-                    return UpstreamConnection.open(origin, connectMillis);
+                    UpstreamConnection fresh = UpstreamConnection.open(origin, connectMillis);
+                    open.add(fresh);
+                    return fresh;
                 } catch (IOException | RuntimeException e) {
                     slots.release();
                     throw e;
@@ -64,7 +70,7 @@ final class ConnectionPool {
 
     /** Takes a connection back after its response: pooled when {@code reusable}, else closed. */
     void release(UpstreamConnection c, boolean reusable) {
-        if (!reusable || closed || c.hasBufferedBytes()) {
+        if (!c.unwatch() || !reusable || closed || c.hasBufferedBytes()) {
             discard(c);
             return;
         }
@@ -74,8 +80,18 @@ final class ConnectionPool {
     }
 
     void discard(UpstreamConnection c) {
+        c.unwatch();
         c.close();
-        slots.release();
+        if (open.remove(c)) slots.release();
+    }
+
+    /** Closes the connections whose wait for data has outlasted its deadline (their reads then fail as timeouts). */
+    void expire(long now) {
+        for (UpstreamConnection c : open) c.expire(now);
+    }
+
+    boolean hasOpen() {
+        return !open.isEmpty();
     }
 
     /** Closes connections idle longer than {@link #MAX_IDLE_NANOS}; the oldest are at the tail. */

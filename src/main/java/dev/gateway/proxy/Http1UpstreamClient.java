@@ -21,14 +21,19 @@ import java.util.function.BiConsumer;
  * Content-Length or chunked encoding and relayed as they arrive. It replaced Apache HttpClient 5 after profiling
  * showed a third of the proxy's time in that library (exec chain, pool lock, three socket-timeout changes per
  * request); see the commit for the soak it passed. An idempotent body-less request that finds a pooled connection
- * closed by its target is sent once more on a new one. Thread-safe.
+ * closed by its target is sent once more on a new one. Timeouts are enforced by one watchdog thread per client that
+ * looks at the open connections' deadlines every {@value #WATCH_MILLIS} ms, so they fire up to that much late.
+ * Thread-safe.
  */
 public final class Http1UpstreamClient implements UpstreamClient {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final long SWEEP_NANOS = 5_000_000_000L;
+    static final int WATCH_MILLIS = 10;
+    /** How often the watchdog looks when no connection is open (a new one has no deadline before its first wait). */
+    private static final int QUIET_MILLIS = 100;
 
     private final int connectMillis;
-    private final int timeoutMillis;
+    private final long timeoutNanos;
     private final int maxPerTarget;
     private final Map<URI, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Thread sweeper;
@@ -37,9 +42,9 @@ public final class Http1UpstreamClient implements UpstreamClient {
     /** {@code timeout}: the default wait for response headers, and the longest silence inside a body. */
     public Http1UpstreamClient(Duration connectTimeout, Duration timeout, int maxConnectionsPerTarget) {
         this.connectMillis = millis(connectTimeout);
-        this.timeoutMillis = millis(timeout);
+        this.timeoutNanos = timeout.toNanos();
         this.maxPerTarget = maxConnectionsPerTarget;
-        this.sweeper = Thread.ofVirtual().name("upstream-pool-sweeper").unstarted(this::sweepLoop);
+        this.sweeper = Thread.ofVirtual().name("upstream-watchdog").unstarted(this::watchLoop);
         sweeper.start();
     }
 
@@ -52,7 +57,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
         URI origin = request.origin();
         ConnectionPool pool = pools.get(origin);
         if (pool == null) pool = pools.computeIfAbsent(origin, o -> new ConnectionPool(o, maxPerTarget, connectMillis));
-        int timeout = request.responseTimeout() == null ? timeoutMillis : millis(request.responseTimeout());
+        long timeout = request.responseTimeout() == null ? timeoutNanos : request.responseTimeout().toNanos();
         boolean resent = false;
         while (true) {
             UpstreamConnection c;
@@ -70,6 +75,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
             try {
                 c.begin(timeout);
                 c.writeRequest(request);
+                c.watch();
                 ResponseHead head = c.readHead(request.method());
                 return new Response(pool, c, head);
             } catch (ClientBodyException | BodyTooLargeException e) {
@@ -110,18 +116,30 @@ public final class Http1UpstreamClient implements UpstreamClient {
         return new UpstreamFailure(UpstreamFailure.Kind.PROTOCOL, "bad response from " + origin + ": " + e, e);
     }
 
-    private void sweepLoop() {
+    /** Enforces the deadlines of waits for data, and now and then closes connections idle too long. */
+    private void watchLoop() {
+        long nextSweep = System.nanoTime() + SWEEP_NANOS;
         while (!closed) {
+            long now = System.nanoTime();
+            boolean open = false;
+            for (ConnectionPool pool : pools.values()) {
+                if (!pool.hasOpen()) continue;
+                open = true;
+                pool.expire(now);
+            }
+            if (now - nextSweep >= 0) {
+                nextSweep = now + SWEEP_NANOS;
+                pools.forEach((origin, pool) -> {
+                    pool.sweep();
+                    // a templated upstream makes a pool per host it saw: forget those with nothing open
+                    if (pool.unused() && pools.remove(origin, pool)) pool.close();
+                });
+            }
             try {
-                Thread.sleep(Duration.ofNanos(SWEEP_NANOS));
+                Thread.sleep(open ? WATCH_MILLIS : QUIET_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
-            pools.forEach((origin, pool) -> {
-                pool.sweep();
-                // a templated upstream makes a pool per host it saw: forget those with nothing open
-                if (pool.unused() && pools.remove(origin, pool)) pool.close();
-            });
         }
     }
 

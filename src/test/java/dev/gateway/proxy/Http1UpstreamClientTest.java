@@ -180,6 +180,31 @@ class Http1UpstreamClientTest {
     }
 
     @Test
+    void theTimeoutBoundsEachSilenceInABodyNotTheWholeBody() throws Exception {
+        Http1UpstreamClient quick = new Http1UpstreamClient(Duration.ofSeconds(1), Duration.ofMillis(300), 4);
+        open.add(quick);
+        RawUpstream u = upstream(r -> {
+            boolean stall = r.head().startsWith("GET /stall");
+            r.out().write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 5; i++) {
+                r.out().flush();
+                Thread.sleep(stall && i == 2 ? 1_500 : 150); // 750 ms in all, but no gap of 300 ms unless stalling
+                r.out().write('x');
+            }
+            r.out().flush();
+            return RawUpstream.Answer.keep("");
+        });
+        try (UpstreamResponse r = quick.send(get(u, "/trickle"))) {
+            assertThat(new String(r.body().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("xxxxx");
+        }
+        long start = System.nanoTime();
+        try (UpstreamResponse r = quick.send(get(u, "/stall"))) {
+            assertThatThrownBy(() -> r.body().readAllBytes()).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_200));
+    }
+
+    @Test
     void anAbandonedBodyDropsTheConnection() throws Exception {
         RawUpstream u = upstream(r -> RawUpstream.Answer.keep("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef"));
         try (UpstreamResponse r = client.send(get(u, "/"))) {

@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * close the connection. Counts the connections it accepted.
  */
 final class RawUpstream implements AutoCloseable {
-    /** A request as received: the connection it came on (0, 1, ...), its head and its body (de-chunked). */
-    record Received(int connection, String head, byte[] body, boolean chunked) {
+    /**
+     * A request as received: the connection it came on (0, 1, ...), its head and its body (de-chunked); a script may
+     * write its answer to {@code out} itself (slowly, say) and return an answer with no bytes.
+     */
+    record Received(int connection, String head, byte[] body, boolean chunked, OutputStream out) {
         String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
@@ -82,7 +85,7 @@ final class RawUpstream implements AutoCloseable {
                 String lower = head.toLowerCase(Locale.ROOT);
                 boolean chunked = lower.contains("\r\ntransfer-encoding: chunked");
                 byte[] body = chunked ? readChunked(in) : in.readNBytes(length(lower));
-                Received r = new Received(index, head, body, chunked);
+                Received r = new Received(index, head, body, chunked, out);
                 received.add(r);
                 Answer a = script.answer(r);
                 out.write(a.raw().getBytes(StandardCharsets.ISO_8859_1));
