@@ -1,8 +1,11 @@
 package dev.gateway.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.lang.ref.Reference;
+import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -12,8 +15,12 @@ import picocli.CommandLine.Command;
 /** The command tree; {@link #run} is also the test seam: it returns the exit code instead of exiting. */
 @Command(name = "gateway", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "A single-binary API gateway configured by one hot-reloaded YAML file.",
+        footer = {"", "Examples:", "  gateway serve --config gateway.yaml",
+                "  gateway validate --config gateway.yaml",
+                "  gateway routes --config gateway.yaml --match \"GET /api/v1/users/me\"",
+                "  gateway help serve", "  gateway --version", "  source <(gateway completion)"},
         subcommands = {ServeCommand.class, ValidateCommand.class, RoutesCommand.class, TokenTestCommand.class,
-                TokenSignCommand.class, EchoCommand.class,
+                TokenSignCommand.class, EchoCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cli {
     /** Exit code for a usage error (bad options), as picocli reports it. */
@@ -35,6 +42,8 @@ public final class Cli {
             cmd.setUsageHelpWidth(HELP_WIDTH);
             cmd.setOut(new PrintWriter(out, true));
             cmd.setErr(new PrintWriter(err, true));
+            cmd.getSubcommands().get("help").getCommandSpec().usageMessage().footer(
+                    "", "Examples:", "  gateway help", "  gateway help token-test");
             return cmd.execute(args);
         } finally {
             Reference.reachabilityFence(startup); // JUL keeps loggers weakly; keep the levels while running
@@ -42,12 +51,29 @@ public final class Cli {
         }
     }
 
-    /** Prints the version recorded in the jar manifest. */
+    /**
+     * Prints the version, the commit and build time that Maven recorded in {@code build.properties}, and the JVM
+     * running it. A value the build could not fill in (no git checkout) reads "unknown".
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String v = Cli.class.getPackage().getImplementationVersion();
-            return new String[] {"gateway " + (v == null ? "dev" : v)};
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = Cli.class.getResourceAsStream("build.properties")) {
+                if (in != null) build.load(in);
+            }
+            String commit = value(build, "commit");
+            if (Boolean.parseBoolean(build.getProperty("dirty"))) commit += "-dirty";
+            return new String[] {
+                    "gateway " + value(build, "version"),
+                    "commit " + commit + ", built " + value(build, "time"),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+
+        private static String value(Properties build, String key) {
+            String v = build.getProperty(key, "");
+            return v.isBlank() || v.startsWith("${") ? "unknown" : v;
         }
     }
 }

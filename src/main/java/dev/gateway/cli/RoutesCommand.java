@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Print the route table, or with --match say which route would serve a request, and why.",
         footer = {"", "Examples:", "  gateway routes --config gateway.yaml",
                 "  gateway routes --config gateway.yaml --match \"GET /api/v1/users/me\"",
-                "  gateway routes --config gateway.yaml --match \"POST /apps/shop/cart\" --host shop.example.com "
+                "  gateway routes -c gateway.yaml --match \"POST /apps/shop/cart\" --host shop.example.com "
                         + "--header X-Tenant=acme"})
 final class RoutesCommand implements Callable<Integer> {
     @Spec

@@ -261,8 +261,8 @@ public final class ProxyStage {
         List<String> connectionValues = new ArrayList<>(1);
         List<String> declaredLength = new ArrayList<>(1);
         response.forEachHeader((name, value) -> {
-            if (name.equalsIgnoreCase("connection")) connectionValues.add(value);
-            if (name.equalsIgnoreCase("content-length")) declaredLength.add(value);
+            if (name.length() == 10 && name.equalsIgnoreCase("connection")) connectionValues.add(value);
+            if (name.length() == 14 && name.equalsIgnoreCase("content-length")) declaredLength.add(value);
         });
         Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
         List<Map.Entry<String, String>> passed = new ArrayList<>();

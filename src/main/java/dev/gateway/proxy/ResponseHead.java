@@ -58,9 +58,15 @@ record ResponseHead(int status, List<String> headers, long length, boolean chunk
                 throw new IOException("malformed header line '" + printable(line) + "'");
             }
             String name = line.substring(0, colon);
-            String value = line.substring(colon + 1).strip();
+            int from = colon + 1;
+            int to = line.length();
+            while (from < to && (line.charAt(from) == ' ' || line.charAt(from) == '\t')) from++;
+            while (to > from && (line.charAt(to - 1) == ' ' || line.charAt(to - 1) == '\t')) to--;
+            String value = line.substring(from, to);
             headers.add(name);
             headers.add(value);
+            // most headers are none of these four: the length test spares them the case-blind comparisons
+            if (colon != 14 && colon != 17 && colon != 10) continue;
             if (name.equalsIgnoreCase("content-length")) {
                 long n = contentLength(value);
                 if (length != -2 && length != n) throw new IOException("conflicting Content-Length headers");
