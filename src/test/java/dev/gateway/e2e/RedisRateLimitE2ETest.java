@@ -48,6 +48,7 @@ class RedisRateLimitE2ETest {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 listen: { host: 127.0.0.1 }
+                admin: { host: 127.0.0.1, port: 0 }
                 rate-limits:
                   store: "%s"
                   store-timeout: 200ms
@@ -125,6 +126,15 @@ class RedisRateLimitE2ETest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("bounded delay").isLessThan(Duration.ofSeconds(1));
         }
         assertThat(gateway.events().split("is unavailable", -1)).as("one warning per outage").hasSize(2);
+        String metrics = http.send(HttpRequest.newBuilder(gateway.adminUri("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("gateway_rate_limit_decisions_total{route=\"api\",decision=\"allowed\"} 3\n",
+                "gateway_rate_limit_decisions_total{route=\"api\",decision=\"limited\"} 3\n",
+                "gateway_rate_limit_decisions_total{route=\"api\",decision=\"store_error\"} 10\n");
+        java.util.regex.Matcher failures = java.util.regex.Pattern
+                .compile("\ngateway_rate_limit_store_failures_total (\\d+)\n").matcher(metrics);
+        assertThat(failures.find()).as(metrics).isTrue();
+        assertThat(Long.parseLong(failures.group(1))).as("store failures counted").isPositive();
 
         redis.restart(); // an empty server: the budget starts afresh once limiting resumes
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
