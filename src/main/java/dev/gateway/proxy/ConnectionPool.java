@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * The keep-alive connections to one target: idle ones are reused most recently used first (so a quiet period
  * lets the oldest expire), at most {@code max} are open at once, and a connection idle for a while is checked
@@ -22,6 +24,7 @@ final class ConnectionPool {
 
     private final URI origin;
     private final int connectMillis;
+    private final SSLSocketFactory tls;
     private final int max;
     private final Semaphore slots;
     private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
@@ -29,7 +32,8 @@ final class ConnectionPool {
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    ConnectionPool(URI origin, int max, int connectMillis) {
+    ConnectionPool(URI origin, int max, int connectMillis, SSLSocketFactory tls) {
+        this.tls = tls;
         this.origin = origin;
         this.connectMillis = connectMillis;
         this.max = max;
@@ -56,7 +60,7 @@ final class ConnectionPool {
             long left = deadline - System.nanoTime();
             if (slots.tryAcquire(Math.max(0, Math.min(left, 20_000_000L)), TimeUnit.NANOSECONDS)) {
                 try {
-                    UpstreamConnection fresh = UpstreamConnection.open(origin, connectMillis);
+                    UpstreamConnection fresh = UpstreamConnection.open(origin, connectMillis, tls);
                     open.add(fresh);
                     return fresh;
                 } catch (IOException | RuntimeException e) {

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
+import javax.net.ssl.SSLSocketFactory;
+
 /**
  * {@link UpstreamClient} written for the gateway on plain blocking sockets (cheap on virtual threads): HTTP/1.1
  * with a keep-alive pool per target, the request head and a small body in one write, response bodies framed by
@@ -35,12 +37,22 @@ public final class Http1UpstreamClient implements UpstreamClient {
     private final int connectMillis;
     private final long timeoutNanos;
     private final int maxPerTarget;
+    private final SSLSocketFactory tls;
     private final Map<URI, ConnectionPool> pools = new ConcurrentHashMap<>();
     private final Thread sweeper;
     private volatile boolean closed;
 
-    /** {@code timeout}: the default wait for response headers, and the longest silence inside a body. */
+    /**
+     * {@code timeout}: the default wait for response headers, and the longest silence inside a body. https targets
+     * are trusted by the JVM's default trust store.
+     */
     public Http1UpstreamClient(Duration connectTimeout, Duration timeout, int maxConnectionsPerTarget) {
+        this(connectTimeout, timeout, maxConnectionsPerTarget, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** As above, with https targets trusted as {@code tls} says (tests bring their own certificate authority). */
+    Http1UpstreamClient(Duration connectTimeout, Duration timeout, int maxConnectionsPerTarget, SSLSocketFactory tls) {
+        this.tls = tls;
         this.connectMillis = millis(connectTimeout);
         this.timeoutNanos = timeout.toNanos();
         this.maxPerTarget = maxConnectionsPerTarget;
@@ -56,7 +68,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
     public UpstreamResponse send(UpstreamRequest request) throws UpstreamFailure {
         URI origin = request.origin();
         ConnectionPool pool = pools.get(origin);
-        if (pool == null) pool = pools.computeIfAbsent(origin, o -> new ConnectionPool(o, maxPerTarget, connectMillis));
+        if (pool == null) pool = pools.computeIfAbsent(origin, o -> new ConnectionPool(o, maxPerTarget, connectMillis, tls));
         long timeout = request.responseTimeout() == null ? timeoutNanos : request.responseTimeout().toNanos();
         boolean resent = false;
         while (true) {

@@ -56,18 +56,20 @@ final class UpstreamConnection implements AutoCloseable {
         this.hostHeader = hostHeader;
     }
 
-    /** Connects to {@code origin} (TLS with host-name verification for https) within {@code connectMillis}. */
-    static UpstreamConnection open(URI origin, int connectMillis) throws IOException {
-        boolean tls = "https".equalsIgnoreCase(origin.getScheme());
-        int port = origin.getPort() >= 0 ? origin.getPort() : tls ? 443 : 80;
+    /**
+     * Connects to {@code origin} within {@code connectMillis}; for https through {@code tls}, with the host name
+     * checked against the certificate.
+     */
+    static UpstreamConnection open(URI origin, int connectMillis, SSLSocketFactory tls) throws IOException {
+        boolean secure = "https".equalsIgnoreCase(origin.getScheme());
+        int port = origin.getPort() >= 0 ? origin.getPort() : secure ? 443 : 80;
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(origin.getHost(), port), connectMillis);
-            if (tls) {
+            if (secure) {
                 // the handshake is the one read with a socket timeout: no deadline is watched yet
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(socket, origin.getHost(), port, true);
+                SSLSocket ssl = (SSLSocket) tls.createSocket(socket, origin.getHost(), port, true);
                 SSLParameters params = ssl.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(params);

@@ -50,13 +50,18 @@ final class RawUpstream implements AutoCloseable {
     private final Script script;
 
     RawUpstream(Script script) throws IOException {
+        this(script, javax.net.ServerSocketFactory.getDefault());
+    }
+
+    /** {@code sockets}: an SSLServerSocketFactory for an https upstream. */
+    RawUpstream(Script script, javax.net.ServerSocketFactory sockets) throws IOException {
         this.script = script;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = sockets.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::acceptLoop);
     }
 
     String origin() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return (server instanceof javax.net.ssl.SSLServerSocket ? "https" : "http") + "://127.0.0.1:" + server.getLocalPort();
     }
 
     int connections() {
