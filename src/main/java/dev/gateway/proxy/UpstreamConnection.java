@@ -122,8 +122,8 @@ final class UpstreamConnection implements AutoCloseable {
         if (d > 0) deadline.compareAndSet(d, System.nanoTime() + timeoutNanos);
     }
 
-    /** A read failed: a timeout when the watchdog closed the socket, else the failure as it was. */
-    private IOException readFailure(IOException e) {
+    /** A read or write failed: a timeout when the watchdog closed the socket, else the failure as it was. */
+    private IOException ioFailure(IOException e) {
         if (deadline.get() != -1) return e;
         SocketTimeoutException timeout = new SocketTimeoutException("no data from the target within "
                 + timeoutNanos / 1_000_000 + "ms");
@@ -225,7 +225,7 @@ final class UpstreamConnection implements AutoCloseable {
         if (len > writeBuffer.length - written) {
             flush();
             if (len > writeBuffer.length) {
-                out.write(b, off, len);
+                send(b, off, len);
                 return;
             }
         }
@@ -235,9 +235,24 @@ final class UpstreamConnection implements AutoCloseable {
 
     private void flush() throws IOException {
         if (written > 0) {
-            out.write(writeBuffer, 0, written);
+            send(writeBuffer, 0, written);
             written = 0;
         }
+    }
+
+    /**
+     * Writes to the socket under the request's timeout: a target that stops reading (its receive window full) must
+     * not hold the request forever. Only the socket write is timed, never the wait for the client's body.
+     */
+    private void send(byte[] b, int off, int len) throws IOException {
+        long d = System.nanoTime() + timeoutNanos;
+        deadline.set(d);
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw ioFailure(e);
+        }
+        if (!deadline.compareAndSet(d, 0)) throw ioFailure(new IOException("the watchdog closed the connection"));
     }
 
     /** Reads the response head, skipping interim (1xx) responses; {@code method}: the request's, for framing. */
@@ -288,7 +303,7 @@ final class UpstreamConnection implements AutoCloseable {
         try {
             n = in.read(readBuffer, 0, readBuffer.length);
         } catch (IOException e) {
-            throw readFailure(e);
+            throw ioFailure(e);
         }
         if (n <= 0) return false;
         received = true;
@@ -306,7 +321,7 @@ final class UpstreamConnection implements AutoCloseable {
                 try {
                     n = in.read(b, off, len);
                 } catch (IOException e) {
-                    throw readFailure(e);
+                    throw ioFailure(e);
                 }
                 if (n <= 0) return -1;
                 progressed();

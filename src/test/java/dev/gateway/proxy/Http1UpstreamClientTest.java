@@ -205,6 +205,47 @@ class Http1UpstreamClientTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // without the write deadline the send would block for good
+    void aTargetThatStopsReadingTheRequestBodyTimesOut() throws Exception {
+        Http1UpstreamClient quick = new Http1UpstreamClient(Duration.ofSeconds(1), Duration.ofMillis(300), 4);
+        open.add(quick);
+        java.net.ServerSocket deaf = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        open.add(deaf);
+        List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                accepted.add(deaf.accept()); // and never reads: the client's writes fill the socket buffers, then block
+            } catch (IOException ignored) {
+                // closed by the test
+            }
+        });
+        long size = 256L << 20;
+        InputStream endless = new InputStream() {
+            private long left = size;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 'z' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) return -1;
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 'z');
+                left -= n;
+                return n;
+            }
+        };
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> quick.send(new UpstreamRequest("POST", URI.create("http://127.0.0.1:" + deaf.getLocalPort()),
+                "/upload", List.of(), endless, size, null))).isInstanceOfSatisfying(UpstreamFailure.class,
+                f -> assertThat(f.kind()).isEqualTo(UpstreamFailure.Kind.TIMEOUT));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        for (java.net.Socket s : accepted) s.close();
+    }
+
+    @Test
     void anAbandonedBodyDropsTheConnection() throws Exception {
         RawUpstream u = upstream(r -> RawUpstream.Answer.keep("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef"));
         try (UpstreamResponse r = client.send(get(u, "/"))) {
