@@ -29,7 +29,7 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public void record(Exchange ex, long endNanos) {
-        StringBuilder b = new StringBuilder(256);
+        StringBuilder b = new StringBuilder(512); // a line is 300-400 characters: no regrowth
         b.append("{\"time\":\"");
         time(b, ex.startEpochMillis());
         b.append('"');

@@ -10,7 +10,13 @@ public final class RequestIds {
     }
 
     public static String acceptOrGenerate(String offered) {
-        return offered != null && wellFormed(offered) ? offered : generate();
+        return acceptOr(offered, null);
+    }
+
+    /** The client's id when well formed, else {@code fresh} (an id already made for this request) or a new one. */
+    public static String acceptOr(String offered, String fresh) {
+        if (offered != null && wellFormed(offered)) return offered;
+        return fresh != null ? fresh : generate();
     }
 
     static boolean wellFormed(String id) {

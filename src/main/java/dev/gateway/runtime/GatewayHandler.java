@@ -113,13 +113,17 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    /** A new exchange for a request from {@code remote}: the request id it brought (when well formed) or a new one. */
+    /**
+     * A new exchange for a request from {@code remote}: the request id it brought (when well formed), else the id of
+     * the trace it starts (random and new, so one id finds the request in both logs and traces), else a new one.
+     */
     static Exchange exchange(SocketAddress remote, Headers headers, String method, String rawPath) {
         InetAddress peer = peer(remote);
+        TraceContext trace = TraceContext.of(headers.first(TRACEPARENT).orElse(null));
         return new Exchange(System.nanoTime(), System.currentTimeMillis(),
-                RequestIds.acceptOrGenerate(headers.first(Problem.X_REQUEST_ID).orElse(null)),
-                TraceContext.of(headers.first(TRACEPARENT).orElse(null)),
-                peer == null ? String.valueOf(remote) : peer.getHostAddress(), method, rawPath);
+                RequestIds.acceptOr(headers.first(Problem.X_REQUEST_ID).orElse(null),
+                        trace.continued() ? null : trace.traceId()),
+                trace, peer == null ? String.valueOf(remote) : peer.getHostAddress(), method, rawPath);
     }
 
     /** Makes the exchange's client what the snapshot's trusted proxies reported in X-Forwarded-For, if they did. */

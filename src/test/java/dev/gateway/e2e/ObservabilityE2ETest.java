@@ -337,6 +337,10 @@ class ObservabilityE2ETest {
         HttpResponse<String> none = get(gateway.uri("/app/t"));
         assertThat((String) headersSeen(none).get("traceparent"))
                 .startsWith("00-" + gateway.accessLine(none).get("trace_id") + "-");
+        assertThat(none.headers().firstValue("x-request-id")).as("a new trace's id is the new request's id")
+                .hasValue((String) gateway.accessLine(none).get("trace_id"));
+        assertThat(r.headers().firstValue("x-request-id").orElseThrow()).as("a continued trace is not one request")
+                .isNotEqualTo(TRACE).matches("[0-9a-f]{32}");
     }
 
     @Test
