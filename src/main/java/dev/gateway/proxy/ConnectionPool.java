@@ -2,10 +2,9 @@ package dev.gateway.proxy;
 
 import java.io.IOException;
 import java.net.URI;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +12,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The keep-alive connections to one target: idle ones are reused most recently used first (so a quiet period
- * lets the oldest expire), at most {@code max} are open at once, and a connection idle for a while is checked
+ * lets the oldest expire; see {@link IdleStack}), at most {@code max} are open at once, and a connection idle for a while is checked
  * before reuse, since the target may have closed it. Thread-safe.
  */
 final class ConnectionPool {
@@ -27,7 +26,7 @@ final class ConnectionPool {
     private final SSLSocketFactory tls;
     private final int max;
     private final Semaphore slots;
-    private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    private final IdleStack idle = new IdleStack();
     /** Every connection open now, idle or leased: what the watchdog looks at (it changes only on connect and close). */
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -44,7 +43,7 @@ final class ConnectionPool {
     UpstreamConnection lease(long waitNanos) throws IOException, InterruptedException, SlotTimeoutException {
         long deadline = System.nanoTime() + waitNanos;
         while (true) {
-            UpstreamConnection c = idle.pollFirst();
+            UpstreamConnection c = idle.pop();
             if (c != null) {
                 long now = System.nanoTime();
                 long idleFor = now - c.idleSinceNanos;
@@ -79,8 +78,8 @@ final class ConnectionPool {
             return;
         }
         c.idleSinceNanos = System.nanoTime();
-        idle.offerFirst(c);
-        if (closed && idle.remove(c)) discard(c); // close() ran meanwhile
+        idle.push(c);
+        if (closed) close(); // close() ran meanwhile: it may not have seen this one
     }
 
     void discard(UpstreamConnection c) {
@@ -98,14 +97,22 @@ final class ConnectionPool {
         return !open.isEmpty();
     }
 
-    /** Closes connections idle longer than {@link #MAX_IDLE_NANOS}; the oldest are at the tail. */
+    /**
+     * Closes connections idle longer than {@link #MAX_IDLE_NANOS}: takes the stack, and puts the younger ones back in
+     * their order (a request meanwhile just finds fewer idle connections, or opens one).
+     */
     void sweep() {
         long now = System.nanoTime();
-        for (Iterator<UpstreamConnection> it = idle.descendingIterator(); it.hasNext(); ) {
-            UpstreamConnection c = it.next();
-            if (now - c.idleSinceNanos <= MAX_IDLE_NANOS) break;
-            if (idle.removeLastOccurrence(c)) discard(c);
+        List<UpstreamConnection> all = idle.takeAll();
+        for (int i = all.size() - 1; i >= 0; i--) { // oldest first, so the most recent ends on top again
+            UpstreamConnection c = all.get(i);
+            if (now - c.idleSinceNanos > MAX_IDLE_NANOS) {
+                discard(c);
+            } else {
+                idle.push(c);
+            }
         }
+        if (closed) close();
     }
 
     /** Whether nothing is open or leased (the pool of a templated target may then be dropped). */
@@ -115,7 +122,7 @@ final class ConnectionPool {
 
     void close() {
         closed = true;
-        for (UpstreamConnection c; (c = idle.pollFirst()) != null; ) discard(c);
+        for (UpstreamConnection c : idle.takeAll()) discard(c);
     }
 
     /** No connection became free within the wait. */
