@@ -2,11 +2,9 @@ package dev.gateway.auth;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Takes the token out of the request's {@code Authorization} header values (RFC 6750 2.1), or says why it cannot. */
 final class BearerToken {
-    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final String SCHEME = "bearer";
 
     private BearerToken() {
@@ -31,9 +29,27 @@ final class BearerToken {
         if (token.isEmpty()) {
             throw new TokenRejected(RejectReason.MISSING, "missing bearer token (the Authorization header has no token after Bearer)");
         }
-        if (!B64TOKEN.matcher(token).matches()) {
+        if (!b64token(token)) {
             throw new TokenRejected(RejectReason.MALFORMED, "malformed token: not a bearer token (RFC 6750 b64token)");
         }
         return token;
+    }
+
+    /**
+     * RFC 6750's b64token: {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. A loop, not a
+     * regular expression: the check runs on every request of a protected route and was 6% of its time.
+     */
+    static boolean b64token(String token) {
+        int n = token.length();
+        int i = 0;
+        while (i < n && tokenChar(token.charAt(i))) i++;
+        if (i == 0) return false;
+        while (i < n && token.charAt(i) == '=') i++;
+        return i == n;
+    }
+
+    private static boolean tokenChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 }
