@@ -27,7 +27,8 @@ final class BearerToken {
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
-            throw new TokenRejected(RejectReason.MISSING, "missing bearer token (the Authorization header has no token after Bearer)");
+            throw new TokenRejected(RejectReason.MISSING,
+                    "missing bearer token (the Authorization header has no token after Bearer)");
         }
         if (!b64token(token)) {
             throw new TokenRejected(RejectReason.MALFORMED, "malformed token: not a bearer token (RFC 6750 b64token)");

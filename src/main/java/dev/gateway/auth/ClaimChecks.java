@@ -28,7 +28,8 @@ final class ClaimChecks {
     void check(JWTClaimsSet claims, Instant now) throws TokenRejected {
         Instant exp = instant(claims.getExpirationTime());
         if (exp != null && !now.isBefore(exp.plus(skew))) {
-            throw new TokenRejected(RejectReason.EXPIRED, "token expired " + Wording.words(Duration.between(exp, now)) + " ago");
+            throw new TokenRejected(RejectReason.EXPIRED,
+                    "token expired " + Wording.words(Duration.between(exp, now)) + " ago");
         }
         Instant nbf = instant(claims.getNotBeforeTime());
         if (nbf != null && now.isBefore(nbf.minus(skew))) {
@@ -43,20 +44,24 @@ final class ClaimChecks {
         if (issuer.isPresent()) {
             String iss = claims.getIssuer();
             if (iss == null) {
-                throw new TokenRejected(RejectReason.ISSUER, "token has no issuer (expected " + Wording.quote(issuer.get()) + ")");
+                throw new TokenRejected(RejectReason.ISSUER,
+                        "token has no issuer (expected " + Wording.quote(issuer.get()) + ")");
             }
             if (!iss.equals(issuer.get())) {
-                throw new TokenRejected(RejectReason.ISSUER, "token issuer " + Wording.quote(iss) + " is not the expected "
+                throw new TokenRejected(RejectReason.ISSUER,
+                        "token issuer " + Wording.quote(iss) + " is not the expected "
                         + Wording.quote(issuer.get()));
             }
         }
         if (!audiences.isEmpty()) {
             List<String> aud = claims.getAudience();
             if (aud.isEmpty()) {
-                throw new TokenRejected(RejectReason.AUDIENCE, "token has no audience (expected one of " + audiences + ")");
+                throw new TokenRejected(RejectReason.AUDIENCE,
+                        "token has no audience (expected one of " + audiences + ")");
             }
             if (aud.stream().noneMatch(audiences::contains)) {
-                throw new TokenRejected(RejectReason.AUDIENCE, "token audience " + aud.stream().limit(3).map(Wording::quote).toList()
+                throw new TokenRejected(RejectReason.AUDIENCE,
+                        "token audience " + aud.stream().limit(3).map(Wording::quote).toList()
                         + " includes none of " + audiences);
             }
         }

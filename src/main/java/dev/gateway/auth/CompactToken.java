@@ -34,7 +34,8 @@ final class CompactToken {
             throw new TokenRejected(RejectReason.UNSUPPORTED, "encrypted tokens (JWE) are not accepted");
         }
         if (parts.length != 3) {
-            throw new TokenRejected(RejectReason.MALFORMED, "malformed token: expected three dot-separated parts, found " + parts.length);
+            throw new TokenRejected(RejectReason.MALFORMED,
+                    "malformed token: expected three dot-separated parts, found " + parts.length);
         }
         for (String part : parts) {
             if (!BASE64URL.matcher(part).matches()) {
@@ -86,7 +87,8 @@ final class CompactToken {
             Object crit = header.get("crit");
             String names = crit instanceof List<?> list
                     ? String.join(", ", list.stream().map(n -> Wording.quote(String.valueOf(n))).toList()) : "";
-            throw new TokenRejected(RejectReason.UNSUPPORTED, "unsupported critical header" + (names.isEmpty() ? "" : " " + names));
+            throw new TokenRejected(RejectReason.UNSUPPORTED,
+                    "unsupported critical header" + (names.isEmpty() ? "" : " " + names));
         }
     }
 }

@@ -123,7 +123,8 @@ public final class TokenVerifier implements AutoCloseable {
         } catch (TokenRejected e) {
             return new Verification.Invalid(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
-            return new Verification.Invalid(RejectReason.ERROR, "token could not be verified (" + e.getClass().getSimpleName() + ")");
+            return new Verification.Invalid(RejectReason.ERROR,
+                    "token could not be verified (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -146,7 +147,8 @@ public final class TokenVerifier implements AutoCloseable {
     private VerificationKey signer(SignedJWT jwt) throws TokenRejected {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (!SUPPORTED.contains(alg)) {
-            throw new TokenRejected(RejectReason.UNSUPPORTED, "algorithm " + Wording.quote(alg.getName()) + " is not supported");
+            throw new TokenRejected(RejectReason.UNSUPPORTED,
+                    "algorithm " + Wording.quote(alg.getName()) + " is not supported");
         }
         Optional<String> kid = Optional.ofNullable(jwt.getHeader().getKeyID());
         List<VerificationKey> keys = keys();
@@ -167,7 +169,8 @@ public final class TokenVerifier implements AutoCloseable {
                     + (candidates.isEmpty() ? "" : ", and no key without a kid matches the signature"));
         }
         if (candidates.isEmpty()) {
-            throw new TokenRejected(RejectReason.UNKNOWN_KEY, "no configured key can verify " + alg.getName() + " tokens"
+            throw new TokenRejected(RejectReason.UNKNOWN_KEY,
+                    "no configured key can verify " + alg.getName() + " tokens"
                     + kid.map(k -> " with key id " + Wording.quote(k)).orElse(""));
         }
         throw new TokenRejected(RejectReason.BAD_SIGNATURE, "signature does not match any configured key");

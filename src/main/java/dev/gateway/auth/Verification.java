@@ -34,7 +34,7 @@ public sealed interface Verification {
         }
     }
 
-    /** A refused token: why, as a metric label, and a short human description that never contains the token or secrets. */
+    /** A refused token: why (a metric label) and a short human description without the token or any secret. */
     record Invalid(RejectReason reason, String description) implements Verification {
     }
 }

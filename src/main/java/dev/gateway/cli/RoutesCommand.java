@@ -111,8 +111,10 @@ final class RoutesCommand implements Callable<Integer> {
                     .apply(path, winner.variables(), winner.rest());
             out.println("route:   " + r.name() + " (" + loaded.locate("routes[" + winner.index() + "]") + ")");
             if (!winner.variables().isEmpty()) out.println("vars:    " + winner.variables());
-            out.println("auth:    " + RouteTable.authText(r.auth()) + (r.auth().isPublic() ? "" : " (check a token with `gateway token-test`)"));
-            out.println("sends:   " + method + " " + upstreamPath + query + " to " + RouteTable.upstreamText(loaded, r));
+            out.println("auth:    " + RouteTable.authText(r.auth())
+                    + (r.auth().isPublic() ? "" : " (check a token with `gateway token-test`)"));
+            out.println("sends:   " + method + " " + upstreamPath + query + " to "
+                    + RouteTable.upstreamText(loaded, r));
         }
         out.println();
         out.println("candidates, most specific first:");

@@ -20,7 +20,8 @@ final class AdminBinder {
         if (f == null) return null;
         String host = f.get("host") == null ? AdminConfig.DEFAULT_HOST : ListenBinder.host(reader, f);
         if (f.get("port") == null) {
-            reader.findings().error(f.node(), "admin", "missing required key 'port' (the admin listener's port, e.g. 9090)");
+            reader.findings().error(f.node(), "admin",
+                    "missing required key 'port' (the admin listener's port, e.g. 9090)");
             return null;
         }
         Integer port = reader.integer(f.get("port"), f.child("port"), 0, 65535);

@@ -36,13 +36,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The single Helidon handler: answers {@code /health} and {@code /ready}, takes the current snapshot, normalises and routes the
- * path (400/404/405), answers CORS preflights, then runs the route's stages in order (CORS headers, bearer-token
- * gate, proxy), writes the access log line and counts the request in the metrics. Never builds anything.
+ * The single Helidon handler: answers {@code /health} and {@code /ready}, takes the current snapshot, normalises
+ * and routes the path (400/404/405), answers CORS preflights, then runs the route's stages in order (CORS headers,
+ * bearer-token gate, proxy), writes the access log line and counts the request in the metrics. Never builds
+ * anything.
  */
 final class GatewayHandler implements Handler {
-    private static final byte[] SERVING = "{\"status\":\"serving\"}".getBytes(StandardCharsets.US_ASCII);
     private static final HeaderName TRACEPARENT = HeaderNames.create("traceparent");
+    private static final byte[] SERVING = "{\"status\":\"serving\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DRAINING = "{\"status\":\"draining\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SnapshotHolder holder;
