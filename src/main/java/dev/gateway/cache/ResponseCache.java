@@ -1,5 +1,6 @@
 package dev.gateway.cache;
 
+import dev.gateway.background.Periodic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,13 +27,13 @@ public final class ResponseCache implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final LinkedHashMap<String, List<CachedResponse>> entries = new LinkedHashMap<>(256, 0.75f, true);
     private final ConcurrentHashMap<String, CompletableFuture<CachedResponse>> inFlight = new ConcurrentHashMap<>();
-    private final Thread sweeper;
+    private final Periodic sweeper;
     private long bytes; // guarded by entries
 
     public ResponseCache(long maxBytes, LongSupplier nanoClock) {
         this.maxBytes = maxBytes;
         this.nanoClock = nanoClock;
-        this.sweeper = Thread.ofVirtual().name("cache-sweep").start(this::sweepLoop);
+        this.sweeper = new Periodic("cache-sweep", SWEEP_EVERY, this::sweep).start();
     }
 
     /** A fresh variant of {@code key} that this request may be served, or null. */
@@ -126,21 +127,10 @@ public final class ResponseCache implements AutoCloseable {
 
     @Override
     public void close() {
-        sweeper.interrupt();
+        sweeper.close();
         synchronized (entries) {
             entries.clear();
             bytes = 0;
-        }
-    }
-
-    private void sweepLoop() {
-        while (true) {
-            try {
-                Thread.sleep(SWEEP_EVERY);
-            } catch (InterruptedException e) {
-                return;
-            }
-            sweep();
         }
     }
 }

@@ -7,11 +7,6 @@ import java.util.concurrent.atomic.LongAdder;
  * retries. Handed to the upstream's proxy stage once, when the snapshot is built. Thread-safe.
  */
 public final class UpstreamSeries {
-    /** For stages built without metrics (validate, unit tests): counts into nothing anyone reads. */
-    public static UpstreamSeries detached() {
-        return new UpstreamSeries();
-    }
-
     final Histogram attempts = new Histogram();
     final LongAdder retries = new LongAdder();
 

@@ -39,7 +39,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
     private final int maxPerTarget;
     private final SSLSocketFactory tls;
     private final Map<URI, ConnectionPool> pools = new ConcurrentHashMap<>();
-    private final Thread sweeper;
+    private final Thread watchdog;
     private volatile boolean closed;
 
     /**
@@ -56,8 +56,8 @@ public final class Http1UpstreamClient implements UpstreamClient {
         this.connectMillis = millis(connectTimeout);
         this.timeoutNanos = timeout.toNanos();
         this.maxPerTarget = maxConnectionsPerTarget;
-        this.sweeper = Thread.ofVirtual().name("upstream-watchdog").unstarted(this::watchLoop);
-        sweeper.start();
+        this.watchdog = Thread.ofVirtual().name("upstream-watchdog").unstarted(this::watchLoop);
+        watchdog.start();
     }
 
     private static int millis(Duration d) {
@@ -158,7 +158,7 @@ public final class Http1UpstreamClient implements UpstreamClient {
     @Override
     public void close() {
         closed = true;
-        sweeper.interrupt();
+        watchdog.interrupt();
         pools.values().forEach(ConnectionPool::close);
         pools.clear();
     }

@@ -1,5 +1,6 @@
 package dev.gateway.ratelimit;
 
+import dev.gateway.background.Periodic;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,12 +18,12 @@ public final class MemoryStore implements BucketStore {
 
     private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
     private final LongSupplier nanoClock;
-    private final Thread sweeper;
+    private final Periodic sweeper;
 
     /** {@code nanoClock}: a monotonic nanosecond clock ({@code System::nanoTime}; tests pass a fake one). */
     public MemoryStore(LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
-        this.sweeper = Thread.ofVirtual().name("ratelimit-sweep").start(this::sweepLoop);
+        this.sweeper = new Periodic("ratelimit-sweep", SWEEP_EVERY, this::sweep).start();
     }
 
     @Override
@@ -60,18 +61,7 @@ public final class MemoryStore implements BucketStore {
 
     @Override
     public void close() {
-        sweeper.interrupt();
+        sweeper.close();
         buckets.clear();
-    }
-
-    private void sweepLoop() {
-        while (true) {
-            try {
-                Thread.sleep(SWEEP_EVERY);
-            } catch (InterruptedException e) {
-                return;
-            }
-            sweep();
-        }
     }
 }

@@ -89,12 +89,8 @@ public final class AdminServer {
         switch (path) {
             case "/metrics" -> GatewayHandler.sendUncached(res, Status.OK_200, PROMETHEUS,
                     metrics.scrape().getBytes(StandardCharsets.UTF_8), head);
-            case "/health" -> GatewayHandler.probe(res, !gateway.draining(), (gateway.draining()
-                    ? "{\"status\":\"draining\"}" : "{\"status\":\"serving\"}").getBytes(StandardCharsets.US_ASCII), head);
-            case "/ready" -> {
-                Readiness.Report report = gateway.readiness().check();
-                GatewayHandler.probe(res, report.ready(), report.json().getBytes(StandardCharsets.UTF_8), head);
-            }
+            case "/health" -> GatewayHandler.health(res, gateway.draining(), head);
+            case "/ready" -> GatewayHandler.ready(res, gateway.readiness(), head);
             case "/admin/routes" -> json(res, routes(), head);
             case "/admin/upstreams" -> json(res, upstreams(), head);
             default -> json(res, config(), head);

@@ -75,10 +75,9 @@ final class GatewayHandler implements Handler {
         String rawPath = req.prologue().uriPath().rawPath();
         if ((method.equals("GET") || method.equals("HEAD")) && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
             if (rawPath.equals("/health")) {
-                health(res, method.equals("HEAD"));
+                health(res, draining.getAsBoolean(), method.equals("HEAD"));
             } else {
-                Readiness.Report report = readiness.check();
-                probe(res, report.ready(), report.json().getBytes(StandardCharsets.UTF_8), method.equals("HEAD"));
+                ready(res, readiness, method.equals("HEAD"));
             }
             return;
         }
@@ -275,13 +274,19 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private void health(ServerResponse res, boolean head) {
-        boolean down = draining.getAsBoolean();
-        probe(res, !down, down ? DRAINING : SERVING, head);
+    /** Liveness ({@code /health}, on both listeners): 200 serving, 503 draining. */
+    static void health(ServerResponse res, boolean draining, boolean head) {
+        probe(res, !draining, draining ? DRAINING : SERVING, head);
+    }
+
+    /** Readiness ({@code /ready}, on both listeners), with its JSON detail. */
+    static void ready(ServerResponse res, Readiness readiness, boolean head) {
+        Readiness.Report report = readiness.check();
+        probe(res, report.ready(), report.json().getBytes(StandardCharsets.UTF_8), head);
     }
 
     /** A probe's answer: 200 or 503 with a small JSON body that is never cached. */
-    static void probe(ServerResponse res, boolean up, byte[] body, boolean head) {
+    private static void probe(ServerResponse res, boolean up, byte[] body, boolean head) {
         sendUncached(res, up ? Status.OK_200 : Status.SERVICE_UNAVAILABLE_503, "application/json", body, head);
     }
 

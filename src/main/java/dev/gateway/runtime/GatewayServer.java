@@ -2,10 +2,12 @@ package dev.gateway.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import dev.gateway.config.ListenConfig;
 import dev.gateway.observe.AccessLog;
 import dev.gateway.observe.EventLog;
+import dev.gateway.observe.Exposition;
 import dev.gateway.observe.Metrics;
 import dev.gateway.websocket.WebSocketSessions;
 import io.helidon.http.DirectHandler.EventType;
@@ -104,7 +106,7 @@ public final class GatewayServer {
     }
 
     /** The gauges that describe this server and its current snapshot, for {@link Metrics#addCollector}. */
-    public java.util.function.Consumer<dev.gateway.observe.Exposition> gauges() {
+    public Consumer<Exposition> gauges() {
         return new RuntimeGauges(holder, this);
     }
 

@@ -3,10 +3,12 @@ package dev.gateway.runtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.gateway.auth.TokenVerifier;
@@ -33,6 +35,7 @@ public final class RuntimeSnapshot {
     private final ClientIpResolver clientIp;
     private final Map<Object, AutoCloseable> resources;
     private final Set<Object> webSocketRoutes;
+    private final Map<String, UpstreamPool> upstreams;
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean retired;
 
@@ -47,6 +50,11 @@ public final class RuntimeSnapshot {
         this.verifier = verifier;
         this.clientIp = clientIp;
         this.resources = Map.copyOf(resources);
+        Map<String, UpstreamPool> pools = new TreeMap<>();
+        for (AutoCloseable r : this.resources.values()) {
+            if (r instanceof UpstreamPool pool) pools.put(pool.config().name(), pool);
+        }
+        this.upstreams = Collections.unmodifiableMap(pools);
         this.webSocketRoutes = this.routes.stream().flatMap(r -> r.webSocket().stream()).map(w -> w.key())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
@@ -65,13 +73,9 @@ public final class RuntimeSnapshot {
         return builtAt;
     }
 
-    /** The configured upstreams' pools, by name (URL-template upstreams have none). */
+    /** The configured upstreams' pools, sorted by name (URL-template upstreams have none). */
     public Map<String, UpstreamPool> upstreams() {
-        Map<String, UpstreamPool> out = new java.util.TreeMap<>();
-        for (AutoCloseable r : resources.values()) {
-            if (r instanceof UpstreamPool pool) out.put(pool.config().name(), pool);
-        }
-        return out;
+        return upstreams;
     }
 
     /** The rate-limit store, when the file has one. */

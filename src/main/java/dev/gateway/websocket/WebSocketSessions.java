@@ -1,5 +1,6 @@
 package dev.gateway.websocket;
 
+import dev.gateway.background.Periodic;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.NoSuchAlgorithmException;
@@ -51,7 +52,7 @@ public final class WebSocketSessions implements AutoCloseable {
     private final LongSupplier nanoTime = System::nanoTime;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<WebSocketRelay> open = ConcurrentHashMap.newKeySet();
-    private final Thread sweeper;
+    private final Periodic sweeper;
     private volatile boolean closing;
 
     /**
@@ -62,7 +63,7 @@ public final class WebSocketSessions implements AutoCloseable {
         this.liveRoutes = liveRoutes;
         this.drainWindow = drainWindow;
         this.events = events;
-        this.sweeper = Thread.ofVirtual().name("websocket-sweeper").unstarted(this::sweep);
+        this.sweeper = new Periodic("websocket-sweeper", SWEEP, this::sweep);
     }
 
     public void start() {
@@ -120,27 +121,20 @@ public final class WebSocketSessions implements AutoCloseable {
     }
 
     private void sweep() {
-        while (!closing) {
-            try {
-                Thread.sleep(SWEEP);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (open.isEmpty()) continue;
-            long now = nanoTime.getAsLong();
-            Set<Object> live = liveRoutes.get();
-            for (WebSocketRelay relay : open) {
-                if (relay.idle(now)) {
-                    relay.gatewayClose(1001, "idle timeout");
-                } else if (!live.contains(relay.routeKey())) {
-                    if (relay.drainDeadline() == 0) {
-                        relay.drainDeadline(now + drainWindow.toNanos());
-                    } else if (now - relay.drainDeadline() > 0) {
-                        relay.gatewayClose(1001, "route changed");
-                    }
-                } else if (relay.drainDeadline() != 0) {
-                    relay.drainDeadline(0);
+        if (closing || open.isEmpty()) return;
+        long now = nanoTime.getAsLong();
+        Set<Object> live = liveRoutes.get();
+        for (WebSocketRelay relay : open) {
+            if (relay.idle(now)) {
+                relay.gatewayClose(1001, "idle timeout");
+            } else if (!live.contains(relay.routeKey())) {
+                if (relay.drainDeadline() == 0) {
+                    relay.drainDeadline(now + drainWindow.toNanos());
+                } else if (now - relay.drainDeadline() > 0) {
+                    relay.gatewayClose(1001, "route changed");
                 }
+            } else if (relay.drainDeadline() != 0) {
+                relay.drainDeadline(0);
             }
         }
     }
@@ -151,7 +145,7 @@ public final class WebSocketSessions implements AutoCloseable {
      */
     public int close(Duration grace) {
         closing = true;
-        sweeper.interrupt();
+        sweeper.close();
         for (WebSocketRelay relay : open) relay.gatewayClose(1001, "gateway shutting down");
         long deadline = nanoTime.getAsLong() + grace.toNanos();
         while (!open.isEmpty() && nanoTime.getAsLong() - deadline < 0) {
