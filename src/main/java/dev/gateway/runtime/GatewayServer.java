@@ -52,6 +52,9 @@ public final class GatewayServer {
                 .port(listen.port())
                 .shutdownHook(false)
                 .maxPayloadSize(-1)
+                // no Nagle: a response written in pieces (a head, then chunks as the upstream sends them) is not
+                // held back until the client acknowledges the previous piece
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .addProtocol(http1)
                 // the routes can change on every reload, so one upgrader decides each upgrade against the current
