@@ -71,6 +71,29 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
+        boolean closeAsked = closeAsked(req.headers());
+        if (closeAsked) res.header(HeaderValues.CONNECTION_CLOSE);
+        answer(req, res);
+        // RFC 9112 section 9.6: after the response the server closes a connection that either side marked "close".
+        // Helidon 4.2.6 sends the header but keeps reading until the client closes; then the client's ports linger
+        // in TIME_WAIT and new connections get slow (p99 28 ms at 14k connections/s in scripts/bench)
+        if (res.isSent() && (closeAsked || res.headers().contains(HeaderValues.CONNECTION_CLOSE))) {
+            throw new CloseConnectionException("the connection was marked close");
+        }
+    }
+
+    /** Whether the request's Connection header lists the {@code close} option (tokens are case-insensitive). */
+    static boolean closeAsked(Headers headers) {
+        if (!headers.contains(HeaderNames.CONNECTION)) return false;
+        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
+            for (String token : value.split(",")) {
+                if (token.strip().equalsIgnoreCase("close")) return true;
+            }
+        }
+        return false;
+    }
+
+    private void answer(ServerRequest req, ServerResponse res) {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
         if ((method.equals("GET") || method.equals("HEAD")) && (rawPath.equals("/health") || rawPath.equals("/ready"))) {

@@ -3,9 +3,12 @@ package dev.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -295,6 +298,27 @@ class ProxyE2ETest {
         assertThat(r.headers()).doesNotContainKeys("x-foo", "keep-alive", "upgrade", "proxy-authenticate");
         assertThat(r.header("x-end")).isEqualTo("ok");
         if (r.has("connection")) assertThat(r.header("connection").toLowerCase()).doesNotContain("x-foo");
+    }
+
+    @Test
+    void theGatewayClosesAConnectionAfterAnsweringARequestMarkedClose() throws Exception {
+        String[][] cases = {{"/api/x", "close"}, {"/api/x", "Close"}, {"/api/x", "keep-alive, close"},
+            {"/nowhere", "close"}, {"/health", "close"}};
+        for (String[] c : cases) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+                socket.setSoTimeout(5_000); // a connection left open fails the read below with a timeout
+                socket.getOutputStream().write(("GET " + c[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: " + c[1]
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                InputStream in = socket.getInputStream();
+                RawHttp.Response r = RawHttp.read(in, false);
+                assertThat(r.status()).as(c[0]).isIn(200, 404);
+                assertThat(r.header("connection")).as(c[1]).isEqualToIgnoringCase("close");
+                assertThat(in.read()).as("end of stream after the answer to " + c[1]).isEqualTo(-1);
+            }
+        }
+        // without the option the connection stays open for the next request
+        assertThat(RawHttp.sequence(gateway.port(), "GET /api/a HTTP/1.1\r\nHost: x", "GET /api/b HTTP/1.1\r\nHost: x"))
+                .extracting(RawHttp.Response::status).containsExactly(200, 200);
     }
 
     @Test
