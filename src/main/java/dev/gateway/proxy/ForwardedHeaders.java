@@ -16,7 +16,7 @@ import io.helidon.http.Headers;
  * RFC 9110 header rules for a proxy: drops hop-by-hop headers and those the Connection header names, in both
  * directions, and sets X-Forwarded-For/-Proto/-Host, X-Request-Id and the W3C trace context on the way up.
  */
-final class ForwardedHeaders {
+public final class ForwardedHeaders {
     /** Hop-by-hop (RFC 9110 7.6.1) plus headers the gateway or the client library sets itself. */
     private static final Set<String> DROP_UP = Set.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
@@ -74,7 +74,8 @@ final class ForwardedHeaders {
         return true;
     }
 
-    static Set<String> connectionTokens(Headers in) {
+    /** The options the Connection header lists, lower case (empty without one). */
+    public static Set<String> connectionTokens(Headers in) {
         if (!in.contains(HeaderNames.CONNECTION)) return Set.of();
         return tokens(in.get(HeaderNames.CONNECTION).allValues());
     }

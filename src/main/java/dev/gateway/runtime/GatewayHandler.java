@@ -22,6 +22,7 @@ import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
 import dev.gateway.pipeline.TraceContext;
+import dev.gateway.proxy.ForwardedHeaders;
 import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.RouteMatch;
@@ -71,7 +72,7 @@ final class GatewayHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        boolean closeAsked = closeAsked(req.headers());
+        boolean closeAsked = ForwardedHeaders.connectionTokens(req.headers()).contains("close");
         if (closeAsked) res.header(HeaderValues.CONNECTION_CLOSE);
         answer(req, res);
         // RFC 9112 section 9.6: after the response the server closes a connection that either side marked "close".
@@ -80,17 +81,6 @@ final class GatewayHandler implements Handler {
         if (res.isSent() && (closeAsked || res.headers().contains(HeaderValues.CONNECTION_CLOSE))) {
             throw new CloseConnectionException("the connection was marked close");
         }
-    }
-
-    /** Whether the request's Connection header lists the {@code close} option (tokens are case-insensitive). */
-    static boolean closeAsked(Headers headers) {
-        if (!headers.contains(HeaderNames.CONNECTION)) return false;
-        for (String value : headers.get(HeaderNames.CONNECTION).allValues()) {
-            for (String token : value.split(",")) {
-                if (token.strip().equalsIgnoreCase("close")) return true;
-            }
-        }
-        return false;
     }
 
     private void answer(ServerRequest req, ServerResponse res) {
