@@ -345,6 +345,9 @@ public final class ProxyStage {
                 }
                 if (n < 0) break;
                 out.write(buffer, 0, n);
+                // what came so far goes on before the next read waits on the target: events and long polls
+                // arrive as sent, not when a buffer fills
+                if (in.available() == 0) out.flush();
                 if (recorder != null) recorder.write(buffer, 0, n);
                 sent += n;
             }

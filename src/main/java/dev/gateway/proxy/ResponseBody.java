@@ -60,6 +60,17 @@ final class ResponseBody extends InputStream {
         return n;
     }
 
+    /**
+     * Body bytes readable without waiting on the target: those already buffered, within the body (and within the
+     * current chunk: between chunks the next one's size line must be read first, so 0).
+     */
+    @Override
+    public int available() {
+        if (finished || (chunked && left == 0)) return 0;
+        int buffered = connection.buffered();
+        return left < 0 ? buffered : (int) Math.min(buffered, left);
+    }
+
     /** Reads the next chunk's size line (after the previous chunk's CRLF); false after the last chunk. */
     private boolean nextChunk() throws IOException {
         if (started) {

@@ -313,6 +313,11 @@ final class UpstreamConnection implements AutoCloseable {
         return true;
     }
 
+    /** Bytes read from the socket and not yet consumed: what {@link #read} returns without waiting. */
+    int buffered() {
+        return readLimit - readPos;
+    }
+
     /** Body bytes: from the buffer first, then the socket; -1 at end of stream. */
     int read(byte[] b, int off, int len) throws IOException {
         if (readPos == readLimit) {

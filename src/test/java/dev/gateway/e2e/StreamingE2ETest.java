@@ -2,7 +2,12 @@ package dev.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -10,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bodies larger than this JVM's heap (surefire runs it with -Xmx256m) pass through the in-process gateway in both
- * directions, generated and counted on the fly, so any buffering of a whole body would fail with OOM.
+ * directions, generated and counted on the fly, so any buffering of a whole body would fail with OOM; and a body
+ * the upstream sends piece by piece reaches the client piece by piece.
  */
 class StreamingE2ETest {
     private static final long BIG = 512L << 20;
@@ -30,17 +38,23 @@ class StreamingE2ETest {
     private static final ResourceStack resources = new ResourceStack();
     private static InProcessGateway gateway;
     private static HttpClient http;
+    private static ServerSocket eventSource;
+    /** Counted down once the client has the first event; the event source sends the rest only then (or after 5 s). */
+    private static final CountDownLatch firstEventArrived = new CountDownLatch(1);
 
     @BeforeAll
     static void start() throws Exception {
         assertThat(Runtime.getRuntime().maxMemory()).as("the test JVM's heap limit must be below the body size")
                 .isLessThan(BIG);
         int echo = resources.echo("echo");
+        eventSource = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().name("event-source").start(StreamingE2ETest::serveEvents);
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, """
                 listen: { host: 127.0.0.1, shutdown-grace: 2s, max-body-size: 1MiB }
                 upstreams:
                   echo: { targets: [ "http://127.0.0.1:%d" ], timeout: 60s }
+                  events: { targets: [ "http://127.0.0.1:%d" ], timeout: 10s }
                 routes:
                   - name: files
                     path: /files/**
@@ -48,7 +62,8 @@ class StreamingE2ETest {
                     auth: public
                     strip-prefix: /files
                     max-body-size: 2GiB
-                """.formatted(echo));
+                  - { name: events, path: /events, upstream: events, auth: public }
+                """.formatted(echo, eventSource.getLocalPort()));
         gateway = resources.add(InProcessGateway.start(config));
         http = resources.httpClient();
     }
@@ -56,6 +71,60 @@ class StreamingE2ETest {
     @AfterAll
     static void stop() throws Exception {
         resources.close();
+        eventSource.close();
+    }
+
+    /** One server-sent-events response, chunked: the first event, then (once the client has it) the second. */
+    private static void serveEvents() {
+        try (Socket s = eventSource.accept()) {
+            InputStream in = s.getInputStream();
+            for (int state = 0; state < 4; ) { // up to the blank line that ends the request head
+                int b = in.read();
+                if (b < 0) return;
+                state = (b == (state % 2 == 0 ? '\r' : '\n')) ? state + 1 : (b == '\r' ? 1 : 0);
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + chunk("data: one\n\n")));
+            out.flush();
+            firstEventArrived.await(5, TimeUnit.SECONDS);
+            out.write(ascii(chunk("data: two\n\n") + "0\r\n\r\n"));
+            out.flush();
+            in.read(); // until the gateway is done with the connection
+        } catch (IOException | InterruptedException e) {
+            // the test reports what the client saw
+        }
+    }
+
+    private static String chunk(String data) {
+        return Integer.toHexString(data.length()) + "\r\n" + data + "\r\n";
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void eventsReachTheClientAsTheUpstreamSendsThem() throws Exception {
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+            client.setSoTimeout(4_000); // under the event source's 5 s: a gateway holding the first event fails here
+            client.getOutputStream().write(ascii("GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+            InputStream in = client.getInputStream();
+            String seen = readUntil(in, "data: one\n\n");
+            assertThat(seen).startsWith("HTTP/1.1 200").doesNotContain("data: two");
+            firstEventArrived.countDown();
+            assertThat(readUntil(in, "data: two\n\n")).doesNotContain("data: one");
+        }
+    }
+
+    private static String readUntil(InputStream in, String end) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        while (seen.indexOf(end) < 0) {
+            int b = in.read();
+            if (b < 0) throw new IOException("end of stream before " + end.strip() + "; got: " + seen);
+            seen.append((char) b);
+        }
+        return seen.toString();
     }
 
     @Test
