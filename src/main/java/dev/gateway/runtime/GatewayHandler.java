@@ -83,10 +83,39 @@ final class GatewayHandler implements Handler {
         }
     }
 
+    /** Why a request's body cannot be framed safely: the status and the detail to answer with. */
+    record FramingProblem(int status, String detail) {
+    }
+
+    /**
+     * Null when Helidon reads this request's body as its headers say; else why not. Helidon 4.2.6 decodes only a
+     * Transfer-Encoding of exactly {@code chunked} and reads any other as no body at all, so the body's bytes would be
+     * parsed as the next request on the connection (request smuggling). With both Transfer-Encoding and
+     * Content-Length the two framings disagree (RFC 9112 section 6.3). Either way the connection is closed after
+     * the answer.
+     */
+    static FramingProblem framingProblem(Headers headers) {
+        if (!headers.contains(HeaderNames.TRANSFER_ENCODING)) return null;
+        List<String> values = headers.get(HeaderNames.TRANSFER_ENCODING).allValues();
+        String coding = String.join(", ", values);
+        if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
+            return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+        }
+        if (values.size() == 1 && values.getFirst().equals("chunked")) return null;
+        String[] codings = coding.split(",");
+        if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
+            return new FramingProblem(400, "a request's Transfer-Encoding must end in chunked (got '" + coding + "')");
+        }
+        return new FramingProblem(501, "only 'Transfer-Encoding: chunked' (in lower case, alone) is supported (got '"
+                + coding + "')");
+    }
+
     private void answer(ServerRequest req, ServerResponse res) {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
-        if ((method.equals("GET") || method.equals("HEAD")) && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
+        FramingProblem framing = framingProblem(req.headers());
+        if (framing == null && (method.equals("GET") || method.equals("HEAD"))
+                && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
             if (rawPath.equals("/health")) {
                 health(res, draining.getAsBoolean(), method.equals("HEAD"));
             } else {
@@ -97,6 +126,11 @@ final class GatewayHandler implements Handler {
         inFlight.increment();
         Exchange ex = exchange(req.remotePeer().address(), req.headers(), method, rawPath);
         try {
+            if (framing != null) {
+                res.header(HeaderValues.CONNECTION_CLOSE);
+                Problem.send(res, ex, framing.status(), framing.detail());
+                return;
+            }
             if (draining.getAsBoolean()) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
                 Problem.send(res, ex, 503, "the gateway is shutting down");

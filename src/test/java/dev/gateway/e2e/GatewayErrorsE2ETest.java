@@ -2,8 +2,10 @@ package dev.gateway.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every status the gateway makes itself (400, 404, 405, 413, 431, 502, 504), each as problem+json carrying the
- * request id and no stack trace; the per-route body limit; and /health.
+ * Every status the gateway makes itself (400, 404, 405, 413, 431, 501, 502, 504), each as problem+json carrying the
+ * request id and no stack trace; the per-route body limit; request framing that could smuggle a request; and
+ * /health.
  */
 class GatewayErrorsE2ETest {
     @TempDir
@@ -182,5 +185,47 @@ class GatewayErrorsE2ETest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("content-type").orElseThrow()).startsWith("application/json");
         assertThat(TinyJson.object(r.body())).isEqualTo(Map.of("status", "serving"));
+    }
+
+    @Test
+    void aBodyHelidonCannotFrameIsRefusedAndItsConnectionClosedSoNothingIsSmuggled() throws Exception {
+        String body = "5\r\nhello\r\n0\r\n\r\n";
+        String smuggled = "GET /api/smuggled HTTP/1.1\r\nHost: a\r\n\r\n";
+        Object[][] cases = {
+            {"Transfer-Encoding: chunked\r\nContent-Length: 3", 400},
+            {"Transfer-Encoding: chunked, gzip", 400},
+            {"Transfer-Encoding: identity", 400},
+            {"Transfer-Encoding: Chunked", 501},
+            {"Transfer-Encoding: gzip, chunked", 501},
+            {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", 501}};
+        for (Object[] c : cases) {
+            for (String path : new String[] {"/api/x", "/health"}) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+                    socket.setSoTimeout(5_000);
+                    socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: a\r\n" + c[0] + "\r\n\r\n" + body
+                            + smuggled).getBytes(StandardCharsets.ISO_8859_1));
+                    InputStream in = socket.getInputStream();
+                    RawHttp.Response r = RawHttp.read(in, false);
+                    Problems.assertProblem(r, (int) c[1]);
+                    assertThat(r.header("connection")).as("%s", c[0]).isEqualToIgnoringCase("close");
+                    assertThat(in.read()).as("nothing after the refusal of %s", c[0]).isEqualTo(-1);
+                }
+            }
+        }
+        assertThat(gateway.accessLines()).noneMatch(line -> line.contains("smuggled"));
+        // a chunked body in lower case, alone, is read as such and a request after it is served as the next one
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("POST /api/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+                    + "GET /api/next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            RawHttp.Response first = RawHttp.read(in, false);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(TinyJson.object(first.bodyText()).get("body_bytes")).isEqualTo(5L);
+            RawHttp.Response next = RawHttp.read(in, false);
+            assertThat(next.status()).isEqualTo(200);
+            assertThat(TinyJson.object(next.bodyText()).get("path")).isEqualTo("/api/next");
+        }
     }
 }
