@@ -89,25 +89,39 @@ final class GatewayHandler implements Handler {
 
     /**
      * Null when Helidon reads this request's body as its headers say; else why not. Helidon 4.2.6 decodes only a
-     * Transfer-Encoding of exactly {@code chunked} and reads any other as no body at all, so the body's bytes would be
-     * parsed as the next request on the connection (request smuggling). With both Transfer-Encoding and
-     * Content-Length the two framings disagree (RFC 9112 section 6.3). Either way the connection is closed after
-     * the answer.
+     * Transfer-Encoding of exactly {@code chunked} and reads any other as no body at all, and with two Content-Length
+     * lines it takes the first; either way bytes of the body could be parsed as the next request on the connection
+     * (request smuggling) by a gateway and a proxy in front of it that disagree. RFC 9112 section 6.3 makes
+     * Transfer-Encoding with Content-Length, a Transfer-Encoding not ending in chunked and a Content-Length that is
+     * not one decimal number invalid framing. The connection is closed after the answer.
      */
     static FramingProblem framingProblem(Headers headers) {
-        if (!headers.contains(HeaderNames.TRANSFER_ENCODING)) return null;
-        List<String> values = headers.get(HeaderNames.TRANSFER_ENCODING).allValues();
-        String coding = String.join(", ", values);
+        boolean coded = headers.contains(HeaderNames.TRANSFER_ENCODING);
         if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
-            return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+            if (coded) return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+            List<String> lengths = headers.get(HeaderNames.CONTENT_LENGTH).allValues();
+            if (lengths.size() == 1 && digits(lengths.getFirst())) return null;
+            return new FramingProblem(400, "Content-Length must be one decimal number of bytes (got '"
+                    + String.join(", ", lengths) + "')");
         }
+        if (!coded) return null;
+        List<String> values = headers.get(HeaderNames.TRANSFER_ENCODING).allValues();
         if (values.size() == 1 && values.getFirst().equals("chunked")) return null;
+        String coding = String.join(", ", values);
         String[] codings = coding.split(",");
         if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
             return new FramingProblem(400, "a request's Transfer-Encoding must end in chunked (got '" + coding + "')");
         }
         return new FramingProblem(501, "only 'Transfer-Encoding: chunked' (in lower case, alone) is supported (got '"
                 + coding + "')");
+    }
+
+    private static boolean digits(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        }
+        return true;
     }
 
     private void answer(ServerRequest req, ServerResponse res) {

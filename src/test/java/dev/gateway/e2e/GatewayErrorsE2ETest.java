@@ -197,7 +197,10 @@ class GatewayErrorsE2ETest {
             {"Transfer-Encoding: identity", 400},
             {"Transfer-Encoding: Chunked", 501},
             {"Transfer-Encoding: gzip, chunked", 501},
-            {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", 501}};
+            {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", 501},
+            {"Content-Length: 15\r\nContent-Length: 3", 400},
+            {"Content-Length: +15", 400},
+            {"Content-Length: -1", 400}};
         for (Object[] c : cases) {
             for (String path : new String[] {"/api/x", "/health"}) {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
