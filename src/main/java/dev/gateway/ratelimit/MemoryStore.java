@@ -28,14 +28,16 @@ public final class MemoryStore implements BucketStore {
 
     @Override
     public Take take(String key, BucketSpec spec) {
-        long now = nanoClock.getAsLong();
         while (true) {
-            AtomicLong tat = buckets.computeIfAbsent(key, k -> new AtomicLong(now));
+            AtomicLong tat = buckets.computeIfAbsent(key, k -> new AtomicLong(nanoClock.getAsLong()));
             long seen = tat.get();
             if (seen == FORGOTTEN) {
                 buckets.remove(key, tat); // the sweep is removing it: take from a fresh one
                 continue;
             }
+            // read after the bucket, so never before the clock reading of whoever stored what it holds: a reading
+            // taken earlier made a refusal under contention report a Retry-After one interval and a bit away
+            long now = nanoClock.getAsLong();
             Take take = Take.compute(seen, now, spec);
             if (!take.allowed() || tat.compareAndSet(seen, Take.nextTat(seen, now, spec))) return take;
         }
