@@ -61,6 +61,7 @@ public final class GatewayServer {
                 // snapshot; after the 101 the relay reads and writes frames on the connection itself
                 .addConnectionSelector(Http1ConnectionSelector.builder().config(http1)
                         .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets, metrics)).build())
+                .addConnectionSelector(new Http10Refusal())
                 .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .errorHandling(e -> e.includeEntity(true))
                 .directHandlers(d -> {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every status the gateway makes itself (400, 404, 405, 413, 431, 501, 502, 504), each as problem+json carrying the
+ * Every status the gateway makes itself (400, 404, 405, 413, 431, 501, 502, 504, 505), each as problem+json carrying the
  * request id and no stack trace; the per-route body limit; request framing that could smuggle a request; and
  * /health.
  */
@@ -229,6 +229,17 @@ class GatewayErrorsE2ETest {
             RawHttp.Response next = RawHttp.read(in, false);
             assertThat(next.status()).isEqualTo(200);
             assertThat(TinyJson.object(next.bodyText()).get("path")).isEqualTo("/api/next");
+        }
+    }
+
+    @Test
+    void anHttp10RequestGets505AsAProblemAndItsConnectionIsClosed() throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write("GET /api/x HTTP/1.0\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            Problems.assertProblem(RawHttp.read(in, false), 505);
+            assertThat(in.read()).isEqualTo(-1);
         }
     }
 }
