@@ -98,7 +98,9 @@ final class GatewayHandler implements Handler {
     static FramingProblem framingProblem(Headers headers) {
         boolean coded = headers.contains(HeaderNames.TRANSFER_ENCODING);
         if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
-            if (coded) return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+            if (coded) {
+                return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+            }
             List<String> lengths = headers.get(HeaderNames.CONTENT_LENGTH).allValues();
             if (lengths.size() == 1 && digits(lengths.getFirst())) return null;
             return new FramingProblem(400, "Content-Length must be one decimal number of bytes (got '"

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every status the gateway makes itself (400, 404, 405, 413, 431, 501, 502, 504, 505), each as problem+json carrying the
- * request id and no stack trace; the per-route body limit; request framing that could smuggle a request; and
- * /health.
+ * Every status the gateway makes itself (400, 404, 405, 413, 431, 501, 502, 504, 505), each as problem+json
+ * carrying the request id and no stack trace; the per-route body limit; request framing that could smuggle a
+ * request; and /health.
  */
 class GatewayErrorsE2ETest {
     @TempDir
@@ -205,8 +205,8 @@ class GatewayErrorsE2ETest {
             for (String path : new String[] {"/api/x", "/health"}) {
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
                     socket.setSoTimeout(5_000);
-                    socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: a\r\n" + c[0] + "\r\n\r\n" + body
-                            + smuggled).getBytes(StandardCharsets.ISO_8859_1));
+                    String request = "POST " + path + " HTTP/1.1\r\nHost: a\r\n" + c[0] + "\r\n\r\n" + body + smuggled;
+                    socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
                     InputStream in = socket.getInputStream();
                     RawHttp.Response r = RawHttp.read(in, false);
                     Problems.assertProblem(r, (int) c[1]);
@@ -219,9 +219,9 @@ class GatewayErrorsE2ETest {
         // a chunked body in lower case, alone, is read as such and a request after it is served as the next one
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("POST /api/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body
-                    + "GET /api/next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            String requests = "POST /api/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+                    + "GET /api/next HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
             RawHttp.Response first = RawHttp.read(in, false);
             assertThat(first.status()).isEqualTo(200);
@@ -236,7 +236,8 @@ class GatewayErrorsE2ETest {
     void anHttp10RequestGets505AsAProblemAndItsConnectionIsClosed() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write("GET /api/x HTTP/1.0\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write("GET /api/x HTTP/1.0\r\nHost: a\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
             Problems.assertProblem(RawHttp.read(in, false), 505);
             assertThat(in.read()).isEqualTo(-1);
