@@ -94,6 +94,17 @@ final class RawHttp {
         return b.toByteArray();
     }
 
+    /** Reads up to and including {@code end} (ISO-8859-1); the end of the stream before it is an EOFException. */
+    static String readUntil(InputStream in, String end) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        while (seen.length() < end.length() || seen.indexOf(end, seen.length() - end.length()) < 0) {
+            int b = in.read();
+            if (b < 0) throw new EOFException("the stream ended before " + end.strip() + ": " + seen);
+            seen.append((char) b);
+        }
+        return seen.toString();
+    }
+
     static Response read(InputStream in, boolean headRequest) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);

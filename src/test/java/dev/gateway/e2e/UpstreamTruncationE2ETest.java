@@ -59,13 +59,8 @@ class UpstreamTruncationE2ETest {
         while (!upstream.isClosed()) {
             try (Socket s = upstream.accept()) {
                 InputStream in = s.getInputStream();
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                    int c = in.read();
-                    if (c < 0) break;
-                    head.append((char) c);
-                }
-                int promised = Integer.parseInt(head.toString().split(" ")[1].substring(1));
+                String head = RawHttp.readUntil(in, "\r\n\r\n");
+                int promised = Integer.parseInt(head.split(" ")[1].substring(1));
                 OutputStream out = s.getOutputStream();
                 out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + promised + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(new byte[promised / 10]);

@@ -82,7 +82,7 @@ final class WebSocketPeer implements Closeable {
         all.writeBytes(early);
         socket.getOutputStream().write(all.toByteArray());
         InputStream in = new BufferedInputStream(socket.getInputStream());
-        String head = readHead(in);
+        String head = RawHttp.readUntil(in, "\r\n\r\n");
         if (head.startsWith("HTTP/1.1 101") && !head.toLowerCase(Locale.ROOT).contains("sec-websocket-accept: "
                 + accept(key).toLowerCase(Locale.ROOT))) {
             throw new IOException("wrong Sec-WebSocket-Accept in " + head);
@@ -100,7 +100,7 @@ final class WebSocketPeer implements Closeable {
         Socket socket = server.accept();
         socket.setSoTimeout((int) WAIT.toMillis());
         InputStream in = new BufferedInputStream(socket.getInputStream());
-        String head = readHead(in);
+        String head = RawHttp.readUntil(in, "\r\n\r\n");
         String refusal = answer.apply(head);
         OutputStream out = socket.getOutputStream();
         if (refusal != null) {
@@ -236,16 +236,6 @@ final class WebSocketPeer implements Closeable {
         long n = 0;
         for (byte b : bytes) n = n << 8 | b & 0xFF;
         return n;
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) throw new EOFException("the connection ended inside the head: " + head);
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static String accept(String key) {
