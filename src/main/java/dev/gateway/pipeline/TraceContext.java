@@ -1,6 +1,6 @@
 package dev.gateway.pipeline;
 
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,19 +15,36 @@ import java.util.concurrent.ThreadLocalRandom;
 public record TraceContext(String traceId, String traceparent, boolean continued) {
     /** Flags of a trace the gateway starts: sampled, so services sampling by their parent behave as without it. */
     static final String NEW_TRACE_FLAGS = "01";
-    private static final HexFormat HEX = HexFormat.of();
+    private static final String DIGITS = "0123456789abcdef";
 
     /** The context for a request that sent {@code header} as its traceparent (null when it sent none). */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the hex digits' bytes as they are
     public static TraceContext of(String header) {
         String parsed = header == null ? null : valid(header.strip());
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        String parentId = HEX.toHexDigits(nonZero(random));
+        // the upstream's traceparent, built in place: 00-<trace id>-<the gateway's parent id>-<flags>
+        byte[] b = new byte[55];
+        b[0] = b[1] = '0';
+        b[2] = b[35] = b[52] = '-';
         if (parsed != null) {
-            String traceId = parsed.substring(3, 35);
-            return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + parsed.substring(53, 55), true);
+            parsed.getBytes(3, 35, b, 3);
+            parsed.getBytes(53, 55, b, 53);
+        } else {
+            hex(b, 3, nonZero(random));
+            hex(b, 19, random.nextLong());
+            NEW_TRACE_FLAGS.getBytes(0, 2, b, 53);
         }
-        String traceId = HEX.toHexDigits(nonZero(random)) + HEX.toHexDigits(random.nextLong());
-        return new TraceContext(traceId, "00-" + traceId + "-" + parentId + "-" + NEW_TRACE_FLAGS, false);
+        hex(b, 36, nonZero(random));
+        String traceparent = new String(b, StandardCharsets.ISO_8859_1);
+        return new TraceContext(traceparent.substring(3, 35), traceparent, parsed != null);
+    }
+
+    /** Writes {@code v} as 16 lower-case hex digits at {@code at}. */
+    private static void hex(byte[] b, int at, long v) {
+        for (int i = 15; i >= 0; i--) {
+            b[at + i] = (byte) DIGITS.charAt((int) (v & 0xf));
+            v >>>= 4;
+        }
     }
 
     /**

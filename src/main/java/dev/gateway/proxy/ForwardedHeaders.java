@@ -22,7 +22,7 @@ public final class ForwardedHeaders {
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "host", "content-length", "expect", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host",
             "x-request-id", "traceparent", "tracestate");
-    private static final Set<String> DROP_DOWN = Set.of("connection", "keep-alive", "proxy-connection",
+    private static final List<String> DROP_DOWN_NAMES = List.of("connection", "keep-alive", "proxy-connection",
             "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade",
             "content-length", "x-request-id");
 
@@ -38,7 +38,7 @@ public final class ForwardedHeaders {
     static List<Map.Entry<String, String>> upstream(Headers in, Exchange ex, HeaderStrip strip,
                                                     List<Map.Entry<String, String>> identity) {
         String peerIp = ex.peerIp();
-        Set<String> named = connectionTokens(in);
+        List<String> named = connectionTokens(in);
         List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 4 + identity.size());
         for (Header h : in) {
             String lower = h.headerName().lowerCase();
@@ -63,25 +63,29 @@ public final class ForwardedHeaders {
 
     /**
      * True when a response header from upstream may go on to the client: not hop-by-hop, and not under one of the
-     * {@code owned} prefixes whose headers the gateway sets itself on this route.
+     * {@code owned} prefixes whose headers the gateway sets itself on this route. Compares without lower-casing the
+     * name: this runs for every header of every response.
      */
-    static boolean passesDown(String name, Set<String> connectionTokens, List<String> owned) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (DROP_DOWN.contains(lower) || connectionTokens.contains(lower)) return false;
+    static boolean passesDown(String name, List<String> connectionTokens, List<String> owned) {
+        for (int i = 0; i < DROP_DOWN_NAMES.size(); i++) {
+            String dropped = DROP_DOWN_NAMES.get(i);
+            if (dropped.length() == name.length() && dropped.equalsIgnoreCase(name)) return false;
+        }
+        if (!connectionTokens.isEmpty() && connectionTokens.contains(name.toLowerCase(Locale.ROOT))) return false;
         for (String prefix : owned) {
-            if (lower.startsWith(prefix)) return false;
+            if (name.regionMatches(true, 0, prefix, 0, prefix.length())) return false;
         }
         return true;
     }
 
-    /** The options the Connection header lists, lower case (empty without one). */
-    public static Set<String> connectionTokens(Headers in) {
-        if (!in.contains(HeaderNames.CONNECTION)) return Set.of();
+    /** The options the Connection header lists, lower case (empty without one; one or two, as a rule). */
+    public static List<String> connectionTokens(Headers in) {
+        if (!in.contains(HeaderNames.CONNECTION)) return List.of();
         return tokens(in.get(HeaderNames.CONNECTION).allValues());
     }
 
-    static Set<String> tokens(List<String> connectionValues) {
-        Set<String> out = new java.util.HashSet<>();
+    static List<String> tokens(List<String> connectionValues) {
+        List<String> out = new ArrayList<>(2);
         for (String v : connectionValues) {
             for (String t : v.split(",")) {
                 String token = t.trim().toLowerCase(Locale.ROOT);

@@ -264,15 +264,17 @@ public final class ProxyStage {
             if (name.length() == 10 && name.equalsIgnoreCase("connection")) connectionValues.add(value);
             if (name.length() == 14 && name.equalsIgnoreCase("content-length")) declaredLength.add(value);
         });
-        Set<String> named = connectionValues.isEmpty() ? Set.of() : ForwardedHeaders.tokens(connectionValues);
-        List<Map.Entry<String, String>> passed = new ArrayList<>();
+        List<String> named = connectionValues.isEmpty() ? List.of() : ForwardedHeaders.tokens(connectionValues);
+        // only a cached response needs the headers again
+        List<Map.Entry<String, String>> passed = cacheKey == null ? null : new ArrayList<>();
         response.forEachHeader((name, value) -> {
             if (ForwardedHeaders.passesDown(name, named, ownedPrefixes)) {
-                res.headers().add(HeaderValues.create(name, value));
-                passed.add(Map.entry(name, value));
+                // a cached (not writable) header value: Helidon copies a writable one when it is added
+                res.headers().add(HeaderValues.createCached(name, value));
+                if (passed != null) passed.add(Map.entry(name, value));
             }
         });
-        res.header(Problem.X_REQUEST_ID, ex.requestId());
+        res.header(HeaderValues.createCached(Problem.X_REQUEST_ID, ex.requestId()));
         boolean getRequest = "GET".equals(req.prologue().method().text());
         RouteCache.Recorder recorder = null;
         if (cacheKey != null) {

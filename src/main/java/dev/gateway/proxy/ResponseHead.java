@@ -111,10 +111,11 @@ record ResponseHead(int status, List<String> headers, long length, boolean chunk
 
     /** A Content-Length value: digits, or a list of one repeated number (RFC 9110 8.6). */
     private static long contentLength(String value) throws IOException {
+        if (!value.isEmpty() && value.length() <= 18 && digits(value)) return Long.parseLong(value); // the usual case
         long found = -1;
         for (String part : value.split(",")) {
             String p = part.strip();
-            if (p.isEmpty() || p.length() > 18 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (p.isEmpty() || p.length() > 18 || !digits(p)) {
                 throw new IOException("malformed Content-Length '" + printable(value) + "'");
             }
             long n = Long.parseLong(p);
@@ -122,6 +123,13 @@ record ResponseHead(int status, List<String> headers, long length, boolean chunk
             found = n;
         }
         return found;
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        }
+        return true;
     }
 
     private static long keepAliveTimeout(String value) {

@@ -220,7 +220,7 @@ final class GatewayHandler implements Handler {
                 CompiledRoute route = found.value();
                 ex.route(route.name(), route.proxy().upstreamName());
                 withCors(res, route.cors(), header);
-                if (webSocketUpgrade(header)) {
+                if (webSocketUpgrade(req.headers())) {
                     // the upgrader accepts upgrades on websocket routes; what reaches here is refused, never proxied
                     Problem.send(res, ex, 400, route.webSocket().isPresent()
                             ? "a WebSocket upgrade must be a GET without content"
@@ -256,10 +256,9 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    private static boolean webSocketUpgrade(Function<String, String> header) {
-        String upgrade = header.apply("upgrade");
-        if (upgrade == null) return false;
-        for (String token : upgrade.split(",")) {
+    private static boolean webSocketUpgrade(Headers headers) {
+        if (!headers.contains(HeaderNames.UPGRADE)) return false;
+        for (String token : headers.get(HeaderNames.UPGRADE).get().split(",")) {
             if (token.strip().equalsIgnoreCase("websocket")) return true;
         }
         return false;
