@@ -1,66 +1,77 @@
 package dev.gateway.observe;
 
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes lines to a stream from one background thread, many lines per write: a request thread only queues its line
- * (a lock-free offer), where writing it itself cost a contended lock and a system call per request. Lines are
- * written as UTF-8 bytes (the stream's own character encoder was most of the thread's work) and keep their order.
+ * Writes one line per item to a stream from one background thread, many lines per write: a request thread only
+ * queues its item (a lock-free offer), where writing a line itself cost a contended lock and a system call per
+ * request. The thread formats each item straight into the batch's UTF-8 bytes ({@link Format}), so a request
+ * thread neither builds the line nor encodes it (that was about 6% of a small proxied GET). Lines keep their order.
  * While lines keep coming the thread gathers them for a millisecond between writes, so request threads need not
  * wake it; when idle it sleeps until the next line. When {@value #MAX_PENDING} lines wait (the stream is slower
  * than the traffic), writers wait for it rather than lose lines. {@link #close()} writes what is queued.
  * Thread-safe.
  */
-final class LineWriter implements AutoCloseable {
+final class LineWriter<T> implements AutoCloseable {
+    /** Writes an item's line, without its line end; called on the writer's thread only. */
+    interface Format<T> {
+        void write(T item, LineBuffer out);
+    }
+
     static final int MAX_PENDING = 65_536;
     private static final int BATCH_BYTES = 64 * 1024;
     private static final long GATHER_NANOS = 1_000_000;
 
     private final PrintStream out;
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final Format<T> format;
+    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Thread thread;
     private volatile boolean parked;
     private volatile boolean closed;
 
-    LineWriter(PrintStream out, String name) {
+    LineWriter(PrintStream out, String name, Format<T> format) {
         this.out = out;
+        this.format = format;
         this.thread = Thread.ofPlatform().daemon().name(name).start(this::run);
     }
 
-    void write(String line) {
+    /** Queues {@code item}'s line; the item must not change afterwards. */
+    void write(T item) {
         if (pending.incrementAndGet() > MAX_PENDING) {
             while (pending.get() > MAX_PENDING && !closed) LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
         }
-        queue.offer(line);
+        queue.offer(item);
         if (parked) LockSupport.unpark(thread);
     }
 
     private void run() {
-        byte[] batch = new byte[BATCH_BYTES];
+        LineBuffer batch = new LineBuffer(2 * BATCH_BYTES);
         while (true) {
             int lines = 0;
-            int size = 0;
-            for (String line; (line = queue.poll()) != null; ) {
-                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-                if (size + bytes.length + 1 > batch.length) {
-                    emit(batch, size, lines);
-                    size = 0;
-                    lines = 0;
-                    if (bytes.length + 1 > batch.length) batch = new byte[bytes.length + 1];
+            for (T item; (item = queue.poll()) != null; ) {
+                int mark = batch.size();
+                try {
+                    format.write(item, batch);
+                    batch.ascii('\n');
+                } catch (RuntimeException e) {
+                    // a line that cannot be formatted is left out; the thread must go on, or writers would wait
+                    batch.truncate(mark);
                 }
-                System.arraycopy(bytes, 0, batch, size, bytes.length);
-                size += bytes.length;
-                batch[size++] = '\n';
                 lines++;
+                if (batch.size() >= BATCH_BYTES) {
+                    emit(batch, lines);
+                    lines = 0;
+                    // an unusually long line grew the buffer: the memory goes back
+                    if (batch.bytes().length > 4 * BATCH_BYTES) batch = new LineBuffer(2 * BATCH_BYTES);
+                }
             }
-            boolean wrote = size > 0;
-            emit(batch, size, lines);
+            boolean wrote = lines > 0;
+            emit(batch, lines);
             if (closed && queue.isEmpty()) return;
             if (wrote) {
                 LockSupport.parkNanos(this, GATHER_NANOS);
@@ -72,10 +83,11 @@ final class LineWriter implements AutoCloseable {
         }
     }
 
-    private void emit(byte[] batch, int size, int lines) {
+    private void emit(LineBuffer batch, int lines) {
         if (lines == 0) return;
-        out.write(batch, 0, size);
+        out.write(batch.bytes(), 0, batch.size());
         out.flush();
+        batch.clear();
         pending.addAndGet(-lines);
     }
 
