@@ -83,7 +83,10 @@ final class GatewayHandler implements Handler {
         }
     }
 
-    /** Why a request's body cannot be framed safely: the status and the detail to answer with. */
+    /**
+     * Why a request is refused before anything else (its body cannot be framed safely, or its Host header is not
+     * valid): the status and the detail to answer with.
+     */
     record FramingProblem(int status, String detail) {
     }
 
@@ -130,6 +133,10 @@ final class GatewayHandler implements Handler {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
         FramingProblem framing = framingProblem(req.headers());
+        if (framing == null) {
+            String host = HostHeader.problem(req.headers());
+            if (host != null) framing = new FramingProblem(400, host);
+        }
         if (framing == null && (method.equals("GET") || method.equals("HEAD"))
                 && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
             if (rawPath.equals("/health")) {

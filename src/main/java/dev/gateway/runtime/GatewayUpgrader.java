@@ -67,7 +67,10 @@ final class GatewayUpgrader implements Http1Upgrader {
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        if (draining.getAsBoolean() || !prologue.method().text().equals("GET")) return null;
+        // not upgraded: GatewayHandler answers such a request (an invalid Host header: 400)
+        if (draining.getAsBoolean() || !prologue.method().text().equals("GET") || HostHeader.problem(headers) != null) {
+            return null;
+        }
         String rawPath = prologue.uriPath().rawPath();
         String path;
         try {

@@ -233,6 +233,48 @@ class GatewayErrorsE2ETest {
     }
 
     @Test
+    void anInvalidHostHeaderIs400SayingWhyAndItsConnectionIsClosed() throws Exception {
+        Object[][] cases = {
+            {"", "a request must have a Host header"},
+            {"Host: a\r\nHost: b\r\n", "a request must have one Host header (got 2)"},
+            {"Host: \r\n", "the Host header must not be empty"},
+            {"Host: a b\r\n", "(got 'a b')"},
+            {"Host: user@a\r\n", "(got 'user@a')"},
+            {"Host: a/b\r\n", "(got 'a/b')"},
+            {"Host: ex%zzample\r\n", "(got 'ex%zzample')"},
+            {"Host: :80\r\n", "(got ':80')"},
+            {"Host: a:-1\r\n", "(got 'a:-1')"},
+            {"Host: a:+80\r\n", "(got 'a:+80')"},
+            {"Host: a:123456\r\n", "(got 'a:123456')"},
+            {"Host: a:65536\r\n", "(got 'a:65536')"},
+            {"Host: [::1\r\n", "(got '[::1')"},
+            {"Host: [zz]\r\n", "(got '[zz]')"},
+            // a port that is no number at all Helidon refuses itself, before the gateway sees the request
+            {"Host: [::1]x\r\n", "the request could not be parsed"},
+            {"Host: a:x\r\n", "the request could not be parsed"}};
+        for (Object[] c : cases) {
+            for (String path : new String[] {"/api/x", "/health"}) {
+                try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
+                    socket.setSoTimeout(5_000);
+                    socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\n" + c[0] + "\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    InputStream in = socket.getInputStream();
+                    RawHttp.Response r = RawHttp.read(in, false);
+                    Map<String, Object> problem = Problems.assertProblem(r, 400);
+                    assertThat((String) problem.get("detail")).as("%s", c[0]).contains((String) c[1]);
+                    assertThat(r.header("connection")).isEqualToIgnoringCase("close");
+                    assertThat(in.read()).isEqualTo(-1);
+                }
+            }
+        }
+        for (String host : new String[] {"a", "127.0.0.1:8080", "[::1]", "[::1]:8080", "ex%41mple.com",
+            "xn--caf-dma.example:443", "a_b-c~d.e!$&'()*+,;="}) {
+            RawHttp.Response r = RawHttp.send(gateway.port(), "GET /api/x HTTP/1.1\r\nHost: " + host, null);
+            assertThat(r.status()).as(host).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anHttp10RequestGets505AsAProblemAndItsConnectionIsClosed() throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(5_000);

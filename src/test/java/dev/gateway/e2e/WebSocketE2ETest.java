@@ -286,6 +286,10 @@ class WebSocketE2ETest {
         RawHttp.Response noKey = RawHttp.send(gateway.port(), "GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13", null);
         assertThat(noKey.status()).isEqualTo(400);
+        RawHttp.Response badHost = RawHttp.send(gateway.port(), "GET /ws/echo HTTP/1.1\r\n"
+                + upgrade.replace("Host: 127.0.0.1", "Host: a b"), null);
+        assertThat(badHost.status()).as("an invalid Host is refused, not upgraded").isEqualTo(400);
+        assertThat(badHost.bodyText()).contains("the Host header must be host or host:port (got 'a b')");
         assertThat(upstreamSockets.get()).isZero();
     }
 
