@@ -147,7 +147,8 @@ final class GatewayHandler implements Handler {
             return;
         }
         inFlight.increment();
-        Exchange ex = exchange(req.remotePeer().address(), req.headers(), method, rawPath);
+        SocketAddress remote = req.remotePeer().address(); // a new address object on every call
+        Exchange ex = exchange(remote, req.headers(), method, rawPath);
         try {
             if (framing != null) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
@@ -161,7 +162,7 @@ final class GatewayHandler implements Handler {
             }
             RuntimeSnapshot snapshot = holder.acquire();
             try {
-                resolveClient(ex, req.remotePeer().address(), req.headers(), snapshot);
+                resolveClient(ex, remote, req.headers(), snapshot);
                 route(snapshot, req, res, ex, method, rawPath, metrics);
             } finally {
                 holder.release(snapshot);

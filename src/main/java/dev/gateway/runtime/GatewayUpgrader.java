@@ -1,5 +1,6 @@
 package dev.gateway.runtime;
 
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,8 +90,9 @@ final class GatewayUpgrader implements Http1Upgrader {
                 return null;
             }
             found = f;
-            ex = GatewayHandler.exchange(ctx.remotePeer().address(), headers, "GET", rawPath);
-            GatewayHandler.resolveClient(ex, ctx.remotePeer().address(), headers, snapshot);
+            SocketAddress remote = ctx.remotePeer().address();
+            ex = GatewayHandler.exchange(remote, headers, "GET", rawPath);
+            GatewayHandler.resolveClient(ex, remote, headers, snapshot);
         } finally {
             holder.release(snapshot);
         }
