@@ -85,7 +85,8 @@ final class LineBuffer {
                 default -> {
                     if (c < 0x20) {
                         ascii("\\u00").ascii(Character.forDigit(c >> 4, 16)).ascii(Character.forDigit(c & 0xf, 16));
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    } else if (Character.isHighSurrogate(c) && i + 1 < n
+                            && Character.isLowSurrogate(value.charAt(i + 1))) {
                         utf8(Character.toCodePoint(c, value.charAt(++i)));
                     } else {
                         // a lone surrogate has no UTF-8 form: '?' as String.getBytes writes it

@@ -87,7 +87,15 @@ final class GatewayHandler implements Handler {
      * Why a request is refused before anything else (its body cannot be framed safely, or its Host header is not
      * valid): the status and the detail to answer with.
      */
-    record FramingProblem(int status, String detail) {
+    record Refusal(int status, String detail) {
+    }
+
+    /** Null when the request may be handled; else why it is refused: its framing first, then its Host header. */
+    static Refusal refusal(Headers headers) {
+        Refusal framing = framingProblem(headers);
+        if (framing != null) return framing;
+        String host = HostHeader.problem(headers);
+        return host == null ? null : new Refusal(400, host);
     }
 
     /**
@@ -98,15 +106,15 @@ final class GatewayHandler implements Handler {
      * Transfer-Encoding with Content-Length, a Transfer-Encoding not ending in chunked and a Content-Length that is
      * not one decimal number invalid framing. The connection is closed after the answer.
      */
-    static FramingProblem framingProblem(Headers headers) {
+    private static Refusal framingProblem(Headers headers) {
         boolean coded = headers.contains(HeaderNames.TRANSFER_ENCODING);
         if (headers.contains(HeaderNames.CONTENT_LENGTH)) {
             if (coded) {
-                return new FramingProblem(400, "a request must not carry both Transfer-Encoding and Content-Length");
+                return new Refusal(400, "a request must not carry both Transfer-Encoding and Content-Length");
             }
             List<String> lengths = headers.get(HeaderNames.CONTENT_LENGTH).allValues();
             if (lengths.size() == 1 && digits(lengths.getFirst())) return null;
-            return new FramingProblem(400, "Content-Length must be one decimal number of bytes (got '"
+            return new Refusal(400, "Content-Length must be one decimal number of bytes (got '"
                     + String.join(", ", lengths) + "')");
         }
         if (!coded) return null;
@@ -115,9 +123,9 @@ final class GatewayHandler implements Handler {
         String coding = String.join(", ", values);
         String[] codings = coding.split(",");
         if (!codings[codings.length - 1].strip().equalsIgnoreCase("chunked")) {
-            return new FramingProblem(400, "a request's Transfer-Encoding must end in chunked (got '" + coding + "')");
+            return new Refusal(400, "a request's Transfer-Encoding must end in chunked (got '" + coding + "')");
         }
-        return new FramingProblem(501, "only 'Transfer-Encoding: chunked' (in lower case, alone) is supported (got '"
+        return new Refusal(501, "only 'Transfer-Encoding: chunked' (in lower case, alone) is supported (got '"
                 + coding + "')");
     }
 
@@ -132,12 +140,8 @@ final class GatewayHandler implements Handler {
     private void answer(ServerRequest req, ServerResponse res) {
         String method = req.prologue().method().text();
         String rawPath = req.prologue().uriPath().rawPath();
-        FramingProblem framing = framingProblem(req.headers());
-        if (framing == null) {
-            String host = HostHeader.problem(req.headers());
-            if (host != null) framing = new FramingProblem(400, host);
-        }
-        if (framing == null && (method.equals("GET") || method.equals("HEAD"))
+        Refusal refusal = refusal(req.headers());
+        if (refusal == null && (method.equals("GET") || method.equals("HEAD"))
                 && (rawPath.equals("/health") || rawPath.equals("/ready"))) {
             if (rawPath.equals("/health")) {
                 health(res, draining.getAsBoolean(), method.equals("HEAD"));
@@ -150,9 +154,9 @@ final class GatewayHandler implements Handler {
         SocketAddress remote = req.remotePeer().address(); // a new address object on every call
         Exchange ex = exchange(remote, req.headers(), method, rawPath);
         try {
-            if (framing != null) {
+            if (refusal != null) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
-                Problem.send(res, ex, framing.status(), framing.detail());
+                Problem.send(res, ex, refusal.status(), refusal.detail());
                 return;
             }
             if (draining.getAsBoolean()) {
