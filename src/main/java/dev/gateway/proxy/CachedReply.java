@@ -5,9 +5,9 @@ import java.util.Map;
 import dev.gateway.cache.CachedResponse;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
+import dev.gateway.pipeline.ResponseHeaders;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -22,7 +22,7 @@ final class CachedReply {
         res.status(Status.create(hit.status()));
         ex.status(hit.status());
         ex.target("cache");
-        for (Map.Entry<String, String> h : hit.headers()) res.headers().add(HeaderValues.create(h.getKey(), h.getValue()));
+        for (Map.Entry<String, String> h : hit.headers()) ResponseHeaders.add(res.headers(), h.getKey(), h.getValue());
         long age = Math.max(0, (System.nanoTime() - hit.storedAt()) / 1_000_000_000L);
         res.header(HeaderNames.AGE, Long.toString(age));
         res.header(X_CACHE, "HIT");

@@ -21,6 +21,7 @@ import dev.gateway.cache.RouteCache;
 import dev.gateway.observe.UpstreamSeries;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
+import dev.gateway.pipeline.ResponseHeaders;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
@@ -268,8 +269,7 @@ public final class ProxyStage {
         List<Map.Entry<String, String>> passed = cacheKey == null ? null : new ArrayList<>();
         response.forEachHeader((name, value) -> {
             if (ForwardedHeaders.passesDown(name, named, ownedPrefixes)) {
-                // a cached (not writable) header value: Helidon copies a writable one when it is added
-                res.headers().add(HeaderValues.createCached(name, value));
+                ResponseHeaders.add(res.headers(), name, value);
                 if (passed != null) passed.add(Map.entry(name, value));
             }
         });

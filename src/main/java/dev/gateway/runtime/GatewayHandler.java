@@ -21,6 +21,7 @@ import dev.gateway.observe.Metrics;
 import dev.gateway.observe.RequestIds;
 import dev.gateway.pipeline.Exchange;
 import dev.gateway.pipeline.Problem;
+import dev.gateway.pipeline.ResponseHeaders;
 import dev.gateway.pipeline.TraceContext;
 import dev.gateway.proxy.ForwardedHeaders;
 import dev.gateway.routing.InvalidPathException;
@@ -283,7 +284,9 @@ final class GatewayHandler implements Handler {
         count(metrics, route, decision);
         switch (decision) {
             case RateLimitDecision.Pass pass -> {
-                for (Map.Entry<String, String> h : pass.headers()) res.header(h.getKey(), h.getValue());
+                for (Map.Entry<String, String> h : pass.headers()) {
+                    ResponseHeaders.add(res.headers(), h.getKey(), h.getValue());
+                }
                 return true;
             }
             case RateLimitDecision.Limited limited -> {
@@ -344,7 +347,7 @@ final class GatewayHandler implements Handler {
     private static void withCors(ServerResponse res, Optional<CorsPolicy> policy, Function<String, String> header) {
         if (policy.isEmpty()) return;
         for (Map.Entry<String, String> h : policy.get().actualResponseHeaders(header)) {
-            res.headers().add(HeaderValues.create(h.getKey(), h.getValue()));
+            ResponseHeaders.add(res.headers(), h.getKey(), h.getValue());
         }
     }
 

@@ -109,6 +109,8 @@ class ProxyE2ETest {
         res.header("Proxy-Authenticate", "Basic realm=\"up\"");
         res.header("Upgrade", "foo/1");
         res.header("X-End", "ok");
+        res.header("Set-Cookie", "a=1; Path=/", "b=2; Path=/"); // two lines on the wire
+        res.header("X-Repeated", "one", "two", "three");
         res.send("special");
     }
 
@@ -281,6 +283,16 @@ class ProxyE2ETest {
         if (h.containsKey("connection")) {
             assertThat(((String) h.get("connection")).toLowerCase()).doesNotContain("x-hop");
         }
+    }
+
+    @Test
+    void aResponseHeaderTheUpstreamRepeatsReachesTheClientWithEveryValueInOrder() throws Exception {
+        RawHttp.Response direct = RawHttp.get(specialPort, "/special/x");
+        assertThat(direct.headers().get("set-cookie")).as("the backend sends two lines")
+                .containsExactly("a=1; Path=/", "b=2; Path=/");
+        RawHttp.Response r = RawHttp.get(gateway.port(), "/special/x");
+        assertThat(r.headers().get("set-cookie")).containsExactly("a=1; Path=/", "b=2; Path=/");
+        assertThat(r.headers().get("x-repeated")).containsExactly("one", "two", "three");
     }
 
     @Test
