@@ -1,8 +1,10 @@
 package dev.gateway.observe;
 
+import dev.gateway.pipeline.Json;
+
 /**
  * A growable byte buffer that lines are written into as UTF-8: ASCII text, numbers, and JSON strings (quoted and
- * escaped as {@link dev.gateway.pipeline.Json#string} writes them, then encoded). What a {@link LineWriter}'s
+ * escaped by {@link Json#escape}, as {@link Json#string} writes them, then encoded). What a {@link LineWriter}'s
  * thread formats its items into, so a line is never a String first. Not thread-safe.
  */
 final class LineBuffer {
@@ -76,23 +78,14 @@ final class LineBuffer {
                 bytes[size++] = (byte) c;
                 continue;
             }
-            switch (c) {
-                case '"' -> ascii("\\\"");
-                case '\\' -> ascii("\\\\");
-                case '\n' -> ascii("\\n");
-                case '\r' -> ascii("\\r");
-                case '\t' -> ascii("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        ascii("\\u00").ascii(Character.forDigit(c >> 4, 16)).ascii(Character.forDigit(c & 0xf, 16));
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n
-                            && Character.isLowSurrogate(value.charAt(i + 1))) {
-                        utf8(Character.toCodePoint(c, value.charAt(++i)));
-                    } else {
-                        // a lone surrogate has no UTF-8 form: '?' as String.getBytes writes it
-                        utf8(Character.isSurrogate(c) ? '?' : c);
-                    }
-                }
+            String escaped = Json.escape(c);
+            if (escaped != null) {
+                ascii(escaped);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                utf8(Character.toCodePoint(c, value.charAt(++i)));
+            } else {
+                // a lone surrogate has no UTF-8 form: '?' as String.getBytes writes it
+                utf8(Character.isSurrogate(c) ? '?' : c);
             }
         }
         return ascii('"');

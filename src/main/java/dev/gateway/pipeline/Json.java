@@ -29,22 +29,26 @@ public final class Json {
         out.append(value, 0, plain);
         for (int i = plain; i < n; i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            String escaped = escape(c);
+            if (escaped != null) {
+                out.append(escaped);
+            } else {
+                out.append(c);
             }
         }
         out.append('"');
+    }
+
+    /** How a JSON string writes {@code c}: its escape sequence, or null when {@code c} stands as itself. */
+    public static String escape(char c) {
+        return switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> c < 0x20 ? String.format("\\u%04x", (int) c) : null;
+        };
     }
 
     /**

@@ -77,7 +77,8 @@ public final class PathNormalizer {
         }
     }
 
-    private static boolean isUnreserved(char c) {
+    /** RFC 3986 section 2.3's unreserved characters (also what a registered host name is made of). */
+    public static boolean isUnreserved(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '.' || c == '_' || c == '~';
     }

@@ -2,6 +2,7 @@ package dev.gateway.runtime;
 
 import java.util.List;
 
+import dev.gateway.routing.PathNormalizer;
 import io.helidon.common.uri.UriValidator;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -53,7 +54,7 @@ final class HostHeader {
             if (c == '%') {
                 if (i + 2 >= end || !hex(host.charAt(i + 1)) || !hex(host.charAt(i + 2))) return false;
                 i += 2;
-            } else if (!unreserved(c) && SUB_DELIMS.indexOf(c) < 0) {
+            } else if (!PathNormalizer.isUnreserved(c) && SUB_DELIMS.indexOf(c) < 0) {
                 return false;
             }
         }
@@ -71,11 +72,6 @@ final class HostHeader {
             port = port * 10 + (c - '0');
         }
         return port <= 65535;
-    }
-
-    private static boolean unreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
     }
 
     private static boolean hex(char c) {
