@@ -68,7 +68,7 @@ final class GatewayUpgrader implements Http1Upgrader {
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        // not upgraded: GatewayHandler answers such a request (a bad Host header or body framing: 400 or 501)
+        // not upgraded: GatewayHandler answers such a request (a bad Host header: 400)
         if (draining.getAsBoolean() || !prologue.method().text().equals("GET")
                 || GatewayHandler.refusal(headers) != null) {
             return null;

@@ -27,13 +27,4 @@ class ResponseHeadersTest {
         ResponseHeaders.add(headers, "Vary", "Accept-Encoding");
         assertThat(headers.get(HeaderNames.VARY).allValues()).containsExactly("Origin", "Accept-Encoding");
     }
-
-    @Test
-    void addingToAHelidonCachedValueDirectlyLosesTheFirstValue() {
-        // why ResponseHeaders exists: if this starts to pass, Helidon fixed it and add() could simply add
-        WritableHeaders<?> headers = WritableHeaders.create();
-        headers.add(HeaderValues.createCached("Set-Cookie", "a=1"));
-        headers.add(HeaderValues.createCached("Set-Cookie", "b=2"));
-        assertThat(headers.get(HeaderNames.SET_COOKIE).allValues()).containsExactly("b=2", "b=2");
-    }
 }
