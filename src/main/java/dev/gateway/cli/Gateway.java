@@ -23,6 +23,9 @@ import dev.gateway.runtime.GatewayServer;
 import dev.gateway.runtime.RuntimeSnapshot;
 import dev.gateway.runtime.SnapshotFactory;
 import dev.gateway.runtime.SnapshotHolder;
+import dev.gateway.tls.CertificateGauges;
+import dev.gateway.tls.ServerIdentity;
+import dev.gateway.tls.ServerTls;
 
 /**
  * A running gateway and the composition root: loads the file, builds the first snapshot, starts the listener
@@ -37,14 +40,16 @@ public final class Gateway implements AutoCloseable {
     private final LoadedConfig initial;
     private final GatewayServer server;
     private final AdminServer admin;
+    private final ServerTls tls;
     private final AccessLog accessLog;
     private final ConfigWatcher watcher;
     private final EventLog events;
     private final int port;
     private final int adminPort;
 
-    private Gateway(LoadedConfig initial, GatewayServer server, AdminServer admin, AccessLog accessLog,
+    private Gateway(LoadedConfig initial, GatewayServer server, AdminServer admin, ServerTls tls, AccessLog accessLog,
                     ConfigWatcher watcher, EventLog events, int port, int adminPort) {
+        this.tls = tls;
         this.accessLog = accessLog;
         this.initial = initial;
         this.server = server;
@@ -66,6 +71,17 @@ public final class Gateway implements AutoCloseable {
         LoadedConfig loaded = loader.load(file);
         for (ConfigError w : loaded.warnings()) events.warn(w.toString());
         Metrics metrics = new Metrics();
+        ServerTls tls = null;
+        if (loaded.config().listen().tls().isPresent()) {
+            try {
+                tls = ServerTls.load(loaded.config().listen().tls().get(), events::info, events::error);
+            } catch (ServerIdentity.UnusableFile e) {
+                // the loader has just read the same files: one changed in between
+                throw new ConfigException(List.of(new ConfigError(loaded.locate("listen.tls"),
+                        ConfigError.Severity.ERROR, "listen.tls", e.getMessage())));
+            }
+            metrics.addCollector(new CertificateGauges(tls));
+        }
         SnapshotFactory factory = new SnapshotFactory(Clock.systemUTC(), events, metrics);
         RuntimeSnapshot first = factory.build(loaded, null);
         List<String> late = first.start(KEYS_WAIT);
@@ -73,11 +89,10 @@ public final class Gateway implements AutoCloseable {
         SnapshotHolder holder = new SnapshotHolder(first, events);
         var listen = loaded.config().listen();
         if (portOverride != null) {
-            listen = new dev.gateway.config.ListenConfig(listen.host(), portOverride, listen.shutdownGrace(),
-                    listen.maxBodySize(), listen.maxHeaderSize());
+            listen = listen.withPort(portOverride);
         }
         AccessLog accessLog = new AccessLog(accessOut);
-        GatewayServer server = new GatewayServer(listen, holder, accessLog, events, metrics);
+        GatewayServer server = new GatewayServer(listen, tls, holder, accessLog, events, metrics);
         metrics.addCollector(server.gauges());
         Reloader reloader = new Reloader(file, loader, factory, holder, events, RETIRE_GRACE, KEYS_WAIT, metrics);
         AdminServer admin = null;
@@ -94,15 +109,17 @@ public final class Gateway implements AutoCloseable {
             port = server.start();
         } catch (RuntimeException e) {
             if (admin != null) admin.stop();
+            if (tls != null) tls.close();
             accessLog.close();
             throw e;
         }
+        if (tls != null) tls.start();
         ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
                 reloader::reloadNow);
-        events.info("gateway listening on http://" + listen.host() + ":" + port + " with " + file + " ("
+        events.info("gateway listening on " + listen.scheme() + "://" + listen.host() + ":" + port + " with " + file + " ("
                 + loaded.config().routes().size() + " routes, " + loaded.config().upstreams().size()
                 + " upstreams, sha256 " + loaded.sha256().substring(0, 8) + ")");
-        return new Gateway(loaded, server, admin, accessLog, watcher, events, port, adminPort);
+        return new Gateway(loaded, server, admin, tls, accessLog, watcher, events, port, adminPort);
     }
 
     public int port() {
@@ -121,6 +138,7 @@ public final class Gateway implements AutoCloseable {
         events.info("draining: finishing in-flight requests for up to " + grace.toMillis() + "ms");
         watcher.close();
         server.shutdown(grace);
+        if (tls != null) tls.close();
         if (admin != null) admin.stop(); // last, so /ready says draining while the listener drains
         accessLog.close();
         events.info("stopped");

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +37,16 @@ public final class ConfigLoader {
             "rate-limits", "client-ip", "cache", "admin", "readiness");
 
     private final EnvSubstitution env;
+    private final Clock clock;
+
+    /** {@code clock} decides whether a listener certificate has expired or soon will. */
+    public ConfigLoader(Map<String, String> environment, Clock clock) {
+        this.env = new EnvSubstitution(Objects.requireNonNull(environment, "environment"));
+        this.clock = clock;
+    }
 
     public ConfigLoader(Map<String, String> environment) {
-        this.env = new EnvSubstitution(Objects.requireNonNull(environment, "environment"));
+        this(environment, Clock.systemUTC());
     }
 
     /** Loads {@code file}; findings name it as given ({@code file.toString()}). */
@@ -114,10 +122,10 @@ public final class ConfigLoader {
     }
 
     /** {@code dir}: the config file's directory, which relative paths in the file are resolved against. */
-    private static GatewayConfig bind(NodeReader reader, Node root, Path dir) {
+    private GatewayConfig bind(NodeReader reader, Node root, Path dir) {
         Findings findings = reader.findings();
         Fields top = reader.fields(root, "", KEYS);
-        ListenConfig listen = new ListenBinder(reader).bind(top.get("listen"));
+        ListenConfig listen = new ListenBinder(reader, dir, clock).bind(top.get("listen"));
         Optional<JwtConfig> jwt = new JwtBinder(reader, dir).bind(top.get("jwt"));
         Optional<CorsConfig> cors = new CorsBinder(reader).bind(top.get("cors"), "cors");
         List<String> stripHeaders = StripHeadersBinder.bind(reader, top.get("strip-headers"));

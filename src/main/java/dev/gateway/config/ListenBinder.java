@@ -1,18 +1,27 @@
 package dev.gateway.config;
 
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Binds the {@code listen} section; absent keys take {@link ListenConfig#DEFAULTS}. */
 final class ListenBinder {
-    static final List<String> KEYS = List.of("port", "host", "shutdown-grace", "max-body-size", "max-header-size");
+    static final List<String> KEYS = List.of("port", "host", "shutdown-grace", "max-body-size", "max-header-size",
+            "tls", "http2");
 
     private final NodeReader reader;
+    private final Path baseDir;
+    private final Clock clock;
 
-    ListenBinder(NodeReader reader) {
+    /** {@code baseDir}: the config file's directory, for relative certificate paths; {@code clock} checks expiry. */
+    ListenBinder(NodeReader reader, Path baseDir, Clock clock) {
         this.reader = reader;
+        this.baseDir = baseDir;
+        this.clock = clock;
     }
 
     /** The bound section, or null after recording errors. */
@@ -48,7 +57,18 @@ final class ListenBinder {
             header = reader.size(f.get("max-header-size"), f.child("max-header-size"));
             ok &= header != null;
         }
-        return ok ? new ListenConfig(host, port, grace, body, header) : null;
+        Optional<TlsConfig> tls = Optional.empty();
+        if (f.get("tls") != null) {
+            TlsConfig t = new TlsBinder(reader, baseDir, clock).bind(f.get("tls"), f.child("tls"));
+            ok &= t != null;
+            tls = Optional.ofNullable(t);
+        }
+        Boolean http2 = d.http2();
+        if (f.get("http2") != null) {
+            http2 = reader.bool(f.get("http2"), f.child("http2"));
+            ok &= http2 != null;
+        }
+        return ok ? new ListenConfig(host, port, grace, body, header, tls, http2) : null;
     }
 
     /** The {@code host} written in {@code f} (which must have one), or null after recording an error. */

@@ -63,6 +63,8 @@ public final class AccessLog implements AutoCloseable {
             b.ascii(",\"client_ip\":").jsonString(ex.clientIp());
             b.ascii(",\"method\":").jsonString(ex.method());
             b.ascii(",\"path\":").jsonString(ex.path());
+            b.ascii(",\"protocol\":").jsonString(ex.protocol());
+            if (ex.secure()) b.ascii(",\"tls\":true");
             b.ascii(",\"route\":").jsonString(ex.route());
             b.ascii(",\"upstream\":").jsonString(ex.upstream());
             b.ascii(",\"target\":").jsonString(ex.target());

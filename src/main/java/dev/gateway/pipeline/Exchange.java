@@ -14,6 +14,8 @@ public final class Exchange {
     private final String path;
     private final TraceContext trace;
     private String clientIp;
+    private String protocol = "HTTP/1.1";
+    private boolean secure;
     private String route;
     private String upstream;
     private String target;
@@ -42,6 +44,8 @@ public final class Exchange {
     public String clientIp() { return clientIp; }
     /** The address the request came from on the socket (the last hop). */
     public String peerIp() { return peerIp; }
+    public String protocol() { return protocol; }
+    public boolean secure() { return secure; }
     public String method() { return method; }
     public String path() { return path; }
     public String route() { return route; }
@@ -54,6 +58,12 @@ public final class Exchange {
     public void route(String route, String upstream) {
         this.route = route;
         this.upstream = upstream;
+    }
+
+    /** The protocol the client spoke ({@code HTTP/1.1}, {@code HTTP/2.0}) and whether over TLS. */
+    public void connection(String protocol, boolean secure) {
+        this.protocol = protocol;
+        this.secure = secure;
     }
 
     public void clientIp(String clientIp) { this.clientIp = clientIp; }

@@ -50,7 +50,7 @@ public final class ForwardedHeaders {
         String priorFor = in.contains(HeaderNames.X_FORWARDED_FOR)
                 ? String.join(", ", in.get(HeaderNames.X_FORWARDED_FOR).allValues()) : null;
         out.add(Map.entry("X-Forwarded-For", priorFor == null || priorFor.isBlank() ? peerIp : priorFor + ", " + peerIp));
-        out.add(Map.entry("X-Forwarded-Proto", "http"));
+        out.add(Map.entry("X-Forwarded-Proto", ex.secure() ? "https" : "http"));
         if (in.contains(HeaderNames.HOST)) out.add(Map.entry("X-Forwarded-Host", in.get(HeaderNames.HOST).get()));
         out.add(Map.entry("X-Request-Id", ex.requestId()));
         out.add(Map.entry("traceparent", ex.trace().traceparent()));

@@ -31,6 +31,7 @@ import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
@@ -114,6 +115,7 @@ final class GatewayHandler implements Handler {
         inFlight.increment();
         SocketAddress remote = req.remotePeer().address(); // a new address object on every call
         Exchange ex = exchange(remote, req.headers(), method, rawPath);
+        ex.connection(protocol(req.prologue()), req.isSecure());
         try {
             if (refusal != null) {
                 res.header(HeaderValues.CONNECTION_CLOSE);
@@ -160,6 +162,15 @@ final class GatewayHandler implements Handler {
                 RequestIds.acceptOr(headers.first(Problem.X_REQUEST_ID).orElse(null),
                         trace.continued() ? null : trace.traceId()),
                 trace, peer == null ? String.valueOf(remote) : peer.getHostAddress(), method, rawPath);
+    }
+
+    /** {@code HTTP/1.1} or {@code HTTP/2.0}, as the access log writes it: no new string for the usual versions. */
+    static String protocol(HttpPrologue prologue) {
+        return switch (prologue.protocolVersion()) {
+            case "1.1" -> "HTTP/1.1";
+            case "2.0" -> "HTTP/2.0";
+            default -> prologue.protocol() + "/" + prologue.protocolVersion();
+        };
     }
 
     /** Makes the exchange's client what the snapshot's trusted proxies reported in X-Forwarded-For, if they did. */

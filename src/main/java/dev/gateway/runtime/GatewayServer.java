@@ -10,14 +10,23 @@ import dev.gateway.observe.EventLog;
 import dev.gateway.observe.Exposition;
 import dev.gateway.observe.Metrics;
 import dev.gateway.websocket.WebSocketSessions;
+import dev.gateway.tls.ServerTls;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.http.DirectHandler.EventType;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
+import io.helidon.webserver.http2.Http2Config;
+import io.helidon.webserver.http2.Http2ConnectionSelector;
+import io.helidon.webserver.http2.Http2Upgrader;
 
 /**
- * The client-facing listener: one Helidon server whose only route is the {@link GatewayHandler}, and whose
- * WebSocket upgrades go through the {@link GatewayUpgrader}. Knows how to
+ * The client-facing listener: one Helidon server (HTTP/1.1, and HTTP/2 unless turned off; HTTPS when it has TLS)
+ * whose only route is the {@link GatewayHandler}, and whose WebSocket upgrades go through the
+ * {@link GatewayUpgrader}. Knows how to
  * start, and how to drain (health turns 503, new requests are refused, WebSockets are closed with 1001, in-flight
  * requests finish up to the grace period) and stop.
  */
@@ -32,8 +41,9 @@ public final class GatewayServer {
     private final String host;
     private final int requestedPort;
 
-    public GatewayServer(ListenConfig listen, SnapshotHolder holder, AccessLog accessLog, EventLog events,
-                         Metrics metrics) {
+    /** {@code tls}: the listener's TLS when it serves HTTPS, else null. */
+    public GatewayServer(ListenConfig listen, ServerTls tls, SnapshotHolder holder, AccessLog accessLog,
+                         EventLog events, Metrics metrics) {
         this.holder = holder;
         this.events = events;
         this.host = listen.host();
@@ -50,7 +60,31 @@ public final class GatewayServer {
                 // without Helidon's regular expression on every request
                 .validateRequestHostHeader(false)
                 .build();
-        this.server = WebServer.builder()
+        Http1ConnectionSelectorConfig.Builder http1Selector = Http1ConnectionSelector.builder().config(http1)
+                // the routes can change on every reload, so one upgrader decides each upgrade against the current
+                // snapshot; after the 101 the relay reads and writes frames on the connection itself
+                .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets, metrics));
+        WebServerConfig.Builder builder = WebServer.builder();
+        if (listen.http2()) {
+            Http2Config http2 = Http2Config.builder()
+                    .maxHeaderListSize(listen.maxHeaderSize())
+                    .sendErrorDetails(false)
+                    .build();
+            builder.addProtocol(http2)
+                    // h2 chosen by ALPN on HTTPS, or by the connection preface (prior knowledge) on plain HTTP
+                    .addConnectionSelector(Http2ConnectionSelector.builder().http2Config(http2).build());
+            if (tls == null) http1Selector.addUpgrader(Http2Upgrader.create(http2)); // Upgrade: h2c
+        }
+        if (tls != null) {
+            builder.tls(Tls.builder()
+                    .sslContext(tls.context())
+                    .enabledProtocols(tls.config().protocols())
+                    .clientAuth(tls.config().clientAuth().map(c -> c.required() ? TlsClientAuth.REQUIRED
+                            : TlsClientAuth.OPTIONAL).orElse(TlsClientAuth.NONE))
+                    .build());
+        }
+        Http1ConnectionSelector http1Connections = http1Selector.build();
+        this.server = builder
                 .host(listen.host())
                 .port(listen.port())
                 .shutdownHook(false)
@@ -60,11 +94,8 @@ public final class GatewayServer {
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofMillis(500))
                 .addProtocol(http1)
-                // the routes can change on every reload, so one upgrader decides each upgrade against the current
-                // snapshot; after the 101 the relay reads and writes frames on the connection itself
-                .addConnectionSelector(Http1ConnectionSelector.builder().config(http1)
-                        .addUpgrader(new GatewayUpgrader(holder, accessLog, draining::get, webSockets, metrics)).build())
-                .addConnectionSelector(new Http10Refusal())
+                .addConnectionSelector(http1Connections)
+                .addConnectionSelector(new Http10Connections(http1Connections, 8192 + http1.maxHeadersSize()))
                 .contentEncoding(c -> c.contentEncodingsDiscoverServices(false))
                 .errorHandling(e -> e.includeEntity(true))
                 .directHandlers(d -> {

@@ -277,12 +277,14 @@ class GatewayErrorsE2ETest {
     }
 
     @Test
-    void anHttp10RequestGets505AsAProblemAndItsConnectionIsClosed() throws Exception {
+    void anHttp10RequestAfterAnHttp11OneOnTheSameConnectionGets505AndTheConnectionIsClosed() throws Exception {
+        // a connection that starts with HTTP/1.0 is served (Http10E2ETest); one that starts as HTTP/1.1 stays so
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write("GET /api/x HTTP/1.0\r\nHost: a\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(("GET /api/x HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /api/y HTTP/1.0\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
+            assertThat(RawHttp.read(in, false).status()).isEqualTo(200);
             Problems.assertProblem(RawHttp.read(in, false), 505);
             assertThat(in.read()).isEqualTo(-1);
         }

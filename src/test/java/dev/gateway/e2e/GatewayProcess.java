@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * stderr (the event log) is collected line by line. {@link #close()} stops the process if still running.
  */
 final class GatewayProcess implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("gateway listening on http://(\\S+?):(\\d+) ");
+    private static final Pattern LISTENING = Pattern.compile("gateway listening on https?://(\\S+?):(\\d+) ");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Process process;

@@ -42,13 +42,15 @@ class AccessLogTest {
         TraceContext trace = TraceContext.of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         Exchange ex = new Exchange(1_000, 1_764_583_200_007L, "req-1", trace, "10.0.0.1", "POST", "/api/x?q=1");
         ex.route("api", "orders");
+        ex.connection("HTTP/2.0", true);
         ex.target("http://127.0.0.1:8081");
         ex.status(201);
         ex.bytesIn(1024);
         ex.bytesOut(-1);
         assertThat(lines(ex)).containsExactly("{\"time\":\"2025-12-01T10:00:00.007Z\",\"request_id\":\"req-1\","
                 + "\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\",\"client_ip\":\"10.0.0.1\",\"method\":\"POST\","
-                + "\"path\":\"/api/x?q=1\",\"route\":\"api\",\"upstream\":\"orders\","
+                + "\"path\":\"/api/x?q=1\",\"protocol\":\"HTTP/2.0\",\"tls\":true,\"route\":\"api\","
+                + "\"upstream\":\"orders\","
                 + "\"target\":\"http://127.0.0.1:8081\",\"status\":201,\"bytes_in\":1024,\"bytes_out\":-1,"
                 + "\"duration_ms\":1.23}");
     }
@@ -60,7 +62,8 @@ class AccessLogTest {
         Exchange ex = new Exchange(0, 0, "id", trace, "::1", "GET", path);
         String line = lines(ex)[0];
         assertThat(line).contains("\"path\":\"/q\\\"\\\\\\n\\r\\t\\u0001/caf\u00e9/\u20ac/\ud83d\ude00/?x\"")
-                .contains("\"route\":null,\"upstream\":null,\"target\":null,\"status\":0");
+                .contains("\"protocol\":\"HTTP/1.1\",\"route\":null,\"upstream\":null,\"target\":null,\"status\":0")
+                .doesNotContain("\"tls\"");
     }
 
     @Test
