@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * CORS in a real browser: headless Chromium loads a page from one origin (http://127.0.0.1:P) whose script
  * calls the gateway on another (http://localhost:G) with an Authorization header, so the browser itself runs
- * the preflight and the CORS checks. Needs chromium on PATH; without it the test fails when CI is set and is
+ * the preflight and the CORS checks; once more against the same config served over HTTPS, where Chromium (pinning
+ * the test certificate's key) speaks h2 to the gateway. Needs chromium on PATH; without it the test fails when CI is set and is
  * skipped otherwise.
  */
 class BrowserCorsE2ETest {
@@ -42,6 +45,10 @@ class BrowserCorsE2ETest {
     private static Path browser;
     private static int pagePort;
     private static InProcessGateway gateway;
+    /** The same config served over HTTPS (h2 by ALPN) with a certificate for localhost made by openssl. */
+    private static InProcessGateway https;
+    /** Chromium's pin for that certificate: the base64 SHA-256 of its public key (SubjectPublicKeyInfo). */
+    private static String spki;
 
     @BeforeAll
     static void start() throws Exception {
@@ -65,9 +72,7 @@ class BrowserCorsE2ETest {
         pagePort = pageServer.getAddress().getPort();
 
         int echo = resources.echo("echo");
-        Path config = dir.resolve("gateway.yaml");
-        Files.writeString(config, """
-                listen: { host: 127.0.0.1, shutdown-grace: 1s }
+        String rest = """
                 jwt:
                   keys: [ { hmac-secret: "%s" } ]
                   forward-claims: { sub: X-User-Id }
@@ -81,7 +86,22 @@ class BrowserCorsE2ETest {
                   echo: { targets: [ "http://127.0.0.1:%d" ] }
                 routes:
                   - { name: api, path: /api/**, upstream: echo }
-                """.formatted(secret, pagePort, echo));
+                """.formatted(secret, pagePort, echo);
+        Path config = Files.writeString(dir.resolve("gateway.yaml"),
+                "listen: { host: 127.0.0.1, shutdown-grace: 1s }\n"
+                + rest);
+        TestCerts certs = new TestCerts(dir);
+        TestCerts.Pair pair = certs.leaf("localhost", 30, "localhost", "127.0.0.1");
+        spki = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                .digest(TestCerts.certificate(pair.cert()).getPublicKey().getEncoded()));
+        Path httpsConfig = Files.writeString(dir.resolve("https.yaml"), """
+                listen:
+                  host: 127.0.0.1
+                  shutdown-grace: 1s
+                  tls: { certificates: [ { cert: localhost.pem, key: localhost.key } ] }
+                """ + rest);
+        https = resources.add(InProcessGateway.start(httpsConfig));
+
         gateway = resources.add(InProcessGateway.start(config));
     }
 
@@ -114,6 +134,25 @@ class BrowserCorsE2ETest {
     }
 
     @Test
+    void theSameCallWorksOverHttpsAndH2() throws Exception {
+        Map<String, Object> result = runPage("http://127.0.0.1:" + pagePort, "/https.html",
+                "https://localhost:" + https.port() + "/api/over-h2", "Bearer " + token("h2-user"));
+
+        assertThat(result).as("what the page saw").containsEntry("outcome", "response").containsEntry("status", 200L);
+        assertThat(result.get("requestId")).isInstanceOf(String.class);
+        Map<String, Object> echoed = TinyJson.object((String) result.get("body"));
+        assertThat(echoed).containsEntry("method", "PUT").containsEntry("path", "/api/over-h2");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> upstreamSaw = (Map<String, Object>) echoed.get("headers");
+        assertThat(upstreamSaw).containsEntry("x-user-id", "h2-user").containsEntry("x-forwarded-proto", "https");
+        // Chromium negotiated h2 by ALPN for both the preflight and the actual request
+        assertThat(accessLine(https, "OPTIONS", "/api/over-h2")).containsEntry("status", 204L)
+                .containsEntry("protocol", "HTTP/2.0").containsEntry("tls", true);
+        assertThat(accessLine(https, "PUT", "/api/over-h2")).containsEntry("status", 200L)
+                .containsEntry("protocol", "HTTP/2.0");
+    }
+
+    @Test
     void aPageOnAnAllowedOriginCanReadTheGatewaysOwn401() throws Exception {
         Map<String, Object> result = runPage("http://127.0.0.1:" + pagePort, "/unauthorized.html",
                 "/api/unauthorized", "Bearer not-a-token");
@@ -139,13 +178,13 @@ class BrowserCorsE2ETest {
 
     /**
      * Serves a page at {@code pageOrigin + pagePath} whose script PUTs JSON to the gateway's {@code apiPath} (on
-     * http://localhost:G, another origin) with credentials and the given Authorization, loads it in headless
+     * http://localhost:G, another origin; or a whole https URL) with credentials and the given Authorization, loads it in headless
      * Chromium and returns what the script wrote into the page: outcome "response" (status, requestId, body) or
      * "error".
      */
     private static Map<String, Object> runPage(String pageOrigin, String pagePath, String apiPath, String authorization)
             throws Exception {
-        String api = "http://localhost:" + gateway.port() + apiPath;
+        String api = apiPath.startsWith("https://") ? apiPath : "http://localhost:" + gateway.port() + apiPath;
         pages.put(pagePath, """
                 <!doctype html>
                 <html><body><pre id="result">pending</pre><script>
@@ -179,7 +218,8 @@ class BrowserCorsE2ETest {
         Path stderr = dir.resolve(profile.getFileName() + ".stderr.txt");
         Process p = new ProcessBuilder(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--no-proxy-server",
-                "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom", url)
+                "--user-data-dir=" + profile, "--ignore-certificate-errors-spki-list=" + spki,
+                "--virtual-time-budget=10000", "--dump-dom", url)
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         try {
             if (!p.waitFor(BROWSER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
@@ -221,6 +261,11 @@ class BrowserCorsE2ETest {
 
     /** The access-log line for {@code method path}, polled briefly (written just after the answer). */
     private static Map<String, Object> accessLine(String method, String path) throws InterruptedException {
+        return accessLine(gateway, method, path);
+    }
+
+    private static Map<String, Object> accessLine(InProcessGateway gateway, String method, String path)
+            throws InterruptedException {
         String m = "\"method\":\"" + method + "\"";
         String pth = "\"path\":\"" + path + "\"";
         for (int i = 0; i < 250; i++) {
