@@ -27,6 +27,7 @@ import dev.gateway.proxy.ForwardedHeaders;
 import dev.gateway.routing.InvalidPathException;
 import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.RouteMatch;
+import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -113,9 +114,11 @@ final class GatewayHandler implements Handler {
             return;
         }
         inFlight.increment();
-        SocketAddress remote = req.remotePeer().address(); // a new address object on every call
+        PeerInfo peer = req.remotePeer(); // a new object on every call
+        SocketAddress remote = peer.address();
         Exchange ex = exchange(remote, req.headers(), method, rawPath);
-        ex.connection(protocol(req.prologue()), req.isSecure());
+        ex.connection(peer instanceof Http10Connections.Http10Peer ? "HTTP/1.0" : protocol(req.prologue()),
+                req.isSecure());
         try {
             if (refusal != null) {
                 res.header(HeaderValues.CONNECTION_CLOSE);

@@ -1,8 +1,12 @@
 package dev.gateway.runtime;
 
 import java.io.ByteArrayOutputStream;
+import java.net.SocketAddress;
+import java.security.Principal;
+import java.security.cert.Certificate;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
@@ -68,7 +72,7 @@ final class Http10Connections implements ServerConnectionSelector {
             original.ensureAvailable(); // a body after the head, read as the client sends it
             return original.readBytes(original.available());
         });
-        return http1.connection(new Rewritten(ctx, reader));
+        return http1.connection(new Rewritten(ctx, reader, new Http10Peer(ctx.remotePeer())));
     }
 
     /** The request head and whatever of the body came with it (up to {@code maxHead} for the head). */
@@ -109,8 +113,40 @@ final class Http10Connections implements ServerConnectionSelector {
         return -1;
     }
 
-    /** The connection's context with the rewritten reader in place of the socket's. */
-    private record Rewritten(ConnectionContext ctx, DataReader dataReader) implements ConnectionContext {
+    /**
+     * The client of a connection that started as HTTP/1.0: how the handler tells such a request from an HTTP/1.1 one
+     * (its request line says 1.1 by then), which no header could forge.
+     */
+    record Http10Peer(PeerInfo peer) implements PeerInfo {
+        @Override
+        public SocketAddress address() {
+            return peer.address();
+        }
+
+        @Override
+        public String host() {
+            return peer.host();
+        }
+
+        @Override
+        public int port() {
+            return peer.port();
+        }
+
+        @Override
+        public Optional<Principal> tlsPrincipal() {
+            return peer.tlsPrincipal();
+        }
+
+        @Override
+        public Optional<Certificate[]> tlsCertificates() {
+            return peer.tlsCertificates();
+        }
+    }
+
+    /** The connection's context with the rewritten reader in place of the socket's, and the client marked. */
+    private record Rewritten(ConnectionContext ctx, DataReader dataReader, PeerInfo remotePeer)
+            implements ConnectionContext {
         @Override
         public ListenerContext listenerContext() {
             return ctx.listenerContext();
@@ -129,11 +165,6 @@ final class Http10Connections implements ServerConnectionSelector {
         @Override
         public Router router() {
             return ctx.router();
-        }
-
-        @Override
-        public PeerInfo remotePeer() {
-            return ctx.remotePeer();
         }
 
         @Override

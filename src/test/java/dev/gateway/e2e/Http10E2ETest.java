@@ -70,8 +70,10 @@ class Http10E2ETest {
 
     @Test
     void aGetIsServedWithAnHttp11AnswerAndTheConnectionClosed() throws Exception {
-        Map<String, Object> e = echoed(http10("GET /api/ten?x=1 HTTP/1.0\r\nHost: a.example\r\n\r\n"));
+        RawHttp.Response r = http10("GET /api/ten?x=1 HTTP/1.0\r\nHost: a.example\r\n\r\n");
+        Map<String, Object> e = echoed(r);
         assertThat(e.get("path")).isEqualTo("/api/ten");
+        assertThat(gateway.accessLine(r.header("x-request-id")).get("protocol")).isEqualTo("HTTP/1.0");
         assertThat(((Map<?, ?>) e.get("headers")).get("x-forwarded-host")).isEqualTo("a.example");
     }
 
