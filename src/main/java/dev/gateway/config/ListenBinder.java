@@ -11,7 +11,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code listen} section; absent keys take {@link ListenConfig#DEFAULTS}. */
 final class ListenBinder {
     static final List<String> KEYS = List.of("port", "host", "shutdown-grace", "max-body-size", "max-header-size",
-            "tls", "http2");
+            "tls", "http2", "idle-timeout", "max-connections");
 
     private final NodeReader reader;
     private final Path baseDir;
@@ -68,7 +68,18 @@ final class ListenBinder {
             http2 = reader.bool(f.get("http2"), f.child("http2"));
             ok &= http2 != null;
         }
-        return ok ? new ListenConfig(host, port, grace, body, header, tls, http2) : null;
+        Duration idle = d.idleTimeout();
+        if (f.get("idle-timeout") != null) {
+            idle = reader.duration(f.get("idle-timeout"), f.child("idle-timeout"), false);
+            ok &= idle != null;
+        }
+        Integer maxConnections = d.maxConnections();
+        if (f.get("max-connections") != null) {
+            maxConnections = reader.integer(f.get("max-connections"), f.child("max-connections"), 1,
+                    Integer.MAX_VALUE);
+            ok &= maxConnections != null;
+        }
+        return ok ? new ListenConfig(host, port, grace, body, header, tls, http2, idle, maxConnections) : null;
     }
 
     /** The {@code host} written in {@code f} (which must have one), or null after recording an error. */

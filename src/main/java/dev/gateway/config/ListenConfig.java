@@ -6,16 +6,19 @@ import java.util.Optional;
 /**
  * The client-facing listener. Defaults: host 0.0.0.0, port 8080, shutdown-grace 15s, max-body-size 10MiB,
  * max-header-size 16KiB, plain HTTP (HTTPS with {@code tls}), HTTP/2 on ({@code h2} through ALPN on HTTPS, h2c by
- * prior knowledge or {@code Upgrade: h2c} on plain HTTP).
+ * prior knowledge or {@code Upgrade: h2c} on plain HTTP), idle-timeout 60s (a connection with no traffic for that
+ * long is closed), max-connections 0 (sized from the file-descriptor limit when the server starts; beyond it new
+ * connections wait in the backlog).
  */
 public record ListenConfig(String host, int port, Duration shutdownGrace, long maxBodySize, long maxHeaderSize,
-                           Optional<TlsConfig> tls, boolean http2) {
+                           Optional<TlsConfig> tls, boolean http2, Duration idleTimeout, int maxConnections) {
     public static final ListenConfig DEFAULTS = new ListenConfig("0.0.0.0", 8080, Duration.ofSeconds(15), 10L << 20,
-            16L << 10, Optional.empty(), true);
+            16L << 10, Optional.empty(), true, Duration.ofSeconds(60), 0);
 
     /** The same listener on another port ({@code serve --port}). */
     public ListenConfig withPort(int port) {
-        return new ListenConfig(host, port, shutdownGrace, maxBodySize, maxHeaderSize, tls, http2);
+        return new ListenConfig(host, port, shutdownGrace, maxBodySize, maxHeaderSize, tls, http2, idleTimeout,
+                maxConnections);
     }
 
     /** {@code https} with TLS, else {@code http}. */

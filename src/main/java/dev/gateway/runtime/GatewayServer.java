@@ -1,8 +1,11 @@
 package dev.gateway.runtime;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+
+import com.sun.management.UnixOperatingSystemMXBean;
 
 import dev.gateway.config.ListenConfig;
 import dev.gateway.observe.AccessLog;
@@ -93,6 +96,12 @@ public final class GatewayServer {
                 // held back until the client acknowledges the previous piece
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofMillis(500))
+                // a connection with no traffic for idle-timeout is closed, looked for every tenth of it
+                .idleConnectionTimeout(listen.idleTimeout())
+                .idleConnectionPeriod(listen.idleTimeout().dividedBy(10).compareTo(Duration.ofMillis(100)) < 0
+                        ? Duration.ofMillis(100) : listen.idleTimeout().dividedBy(10))
+                // beyond it the listener stops accepting: new connections wait in the kernel's backlog
+                .maxTcpConnections(maxConnections(listen))
                 .addProtocol(http1)
                 .addConnectionSelector(http1Connections)
                 .addConnectionSelector(new Http10Connections(http1Connections, 8192 + http1.maxHeadersSize()))
@@ -103,6 +112,17 @@ public final class GatewayServer {
                 })
                 .routing(r -> r.any(handler))
                 .build();
+    }
+
+    /**
+     * {@code listen.max-connections}, or when it is not set, what the file-descriptor limit leaves room for: each
+     * client connection may hold an upstream connection too, and some descriptors go to files and the admin listener.
+     */
+    static int maxConnections(ListenConfig listen) {
+        if (listen.maxConnections() > 0) return listen.maxConnections();
+        long fds = ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix
+                ? unix.getMaxFileDescriptorCount() : 65536;
+        return (int) Math.max(64, Math.min(Integer.MAX_VALUE, (fds - 256) / 2));
     }
 
     /** Binds and starts serving; returns the bound port. Throws when the address cannot be bound. */
