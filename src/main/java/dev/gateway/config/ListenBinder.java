@@ -11,7 +11,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 /** Binds the {@code listen} section; absent keys take {@link ListenConfig#DEFAULTS}. */
 final class ListenBinder {
     static final List<String> KEYS = List.of("port", "host", "shutdown-grace", "max-body-size", "max-header-size",
-            "tls", "http2", "idle-timeout", "max-connections");
+            "tls", "http2", "idle-timeout", "max-connections", "redirect-http");
 
     private final NodeReader reader;
     private final Path baseDir;
@@ -79,7 +79,37 @@ final class ListenBinder {
                     Integer.MAX_VALUE);
             ok &= maxConnections != null;
         }
-        return ok ? new ListenConfig(host, port, grace, body, header, tls, http2, idle, maxConnections) : null;
+        Optional<Integer> redirect = Optional.empty();
+        if (f.get("redirect-http") != null) {
+            Integer r = redirectPort(f, port);
+            ok &= r != null;
+            redirect = Optional.ofNullable(r);
+        }
+        return ok ? new ListenConfig(host, port, grace, body, header, tls, http2, idle, maxConnections, redirect)
+                : null;
+    }
+
+    /** {@code redirect-http: { port: N }}: a port other than the listener's, and only beside tls; null after errors. */
+    private Integer redirectPort(Fields listen, Integer httpsPort) {
+        Node node = listen.get("redirect-http");
+        Fields f = reader.fields(node, listen.child("redirect-http"), List.of("port"));
+        if (f == null) return null;
+        if (listen.get("tls") == null) {
+            reader.findings().error(listen.keyNode("redirect-http"), f.path(), "redirect-http answers 308 to the "
+                    + "HTTPS listener: it needs listen.tls");
+            return null;
+        }
+        if (f.get("port") == null) {
+            reader.findings().error(node, f.path(), "missing port (the plain-HTTP port to redirect from, e.g. 80)");
+            return null;
+        }
+        Integer port = reader.integer(f.get("port"), f.child("port"), 1, 65535);
+        if (port != null && port.equals(httpsPort)) {
+            reader.findings().error(f.get("port"), f.child("port"), "port " + port + " is the HTTPS listener's; "
+                    + "redirect-http needs a port of its own");
+            return null;
+        }
+        return port;
     }
 
     /** The {@code host} written in {@code f} (which must have one), or null after recording an error. */

@@ -41,6 +41,8 @@ public final class GatewayServer {
     private final Readiness readiness;
     private final WebSocketSessions webSockets;
     private final WebServer server;
+    /** The plain-HTTP listener answering 308 to this one ({@code listen.redirect-http}), or null. */
+    private final RedirectServer redirect;
     private final String host;
     private final int requestedPort;
 
@@ -87,6 +89,8 @@ public final class GatewayServer {
                     .build());
         }
         Http1ConnectionSelector http1Connections = http1Selector.build();
+        this.redirect = listen.redirectHttpPort().map(p -> new RedirectServer(listen.host(), p, this::port,
+                draining::get)).orElse(null);
         this.server = builder
                 .host(listen.host())
                 .port(listen.port())
@@ -136,6 +140,16 @@ public final class GatewayServer {
             webSockets.close();
             throw new IllegalStateException("cannot listen on " + host + ":" + requestedPort
                     + " (address in use, or not an address of this machine?)");
+        }
+        if (redirect != null) {
+            try {
+                int redirectPort = redirect.start();
+                events.info("redirecting http://" + host + ":" + redirectPort + " to https (308)");
+            } catch (RuntimeException e) {
+                server.stop();
+                webSockets.close();
+                throw e;
+            }
         }
         return port;
     }
@@ -189,6 +203,7 @@ public final class GatewayServer {
         long left = handler.inFlight();
         if (left > 0) events.warn("shutdown grace of " + grace.toMillis() + "ms ended with " + left + " requests in flight");
         server.stop();
+        if (redirect != null) redirect.stop();
         holder.close(Duration.ZERO);
     }
 }

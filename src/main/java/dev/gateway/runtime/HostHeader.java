@@ -10,9 +10,9 @@ import io.helidon.http.Headers;
 /**
  * RFC 9112 section 3.2: a request has exactly one Host header, and its value is an authority (RFC 3986 section
  * 3.2.2): a registered name or IPv4 address (unreserved characters, sub-delims, percent-escapes), or an IP literal
- * in brackets, then an optional port of up to five digits. The gateway checks this itself instead of Helidon 4.2.6,
- * whose check runs an IPv4 regular expression on every request (about 3% of a small GET's CPU) and answers a bare
- * "could not be parsed"; this one says what is wrong.
+ * in brackets, then an optional port of up to five digits. The gateway checks this itself instead of Helidon
+ * (4.2.6 as 4.5.0), whose check runs an IPv4 regular expression on every request (about 3% of a small GET's CPU) and
+ * answers a bare "could not be parsed"; this one says what is wrong.
  */
 final class HostHeader {
     private static final String SUB_DELIMS = "!$&'()*+,;=";

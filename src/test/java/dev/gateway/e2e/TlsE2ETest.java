@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,19 +59,25 @@ class TlsE2ETest {
 
     /** A gateway serving HTTPS with {@code tls} (the body of listen.tls) in a folder of its own. */
     private static InProcessGateway gateway(Path folder, String tls) throws Exception {
+        return gateway(folder, tls, "");
+    }
+
+    /** The same with more {@code listen} keys ({@code extra}, YAML lines at the listen level). */
+    private static InProcessGateway gateway(Path folder, String tls, String extra) throws Exception {
         Files.createDirectories(folder);
         Path config = folder.resolve("gateway.yaml");
         Files.writeString(config, """
                 listen:
                   host: 127.0.0.1
                   shutdown-grace: 1s
+                %s
                   tls:
                 %s
                 upstreams:
                   echo: { targets: [ "http://127.0.0.1:%d" ] }
                 routes:
                   - { name: api, path: /api/**, upstream: echo, auth: public }
-                """.formatted(tls.indent(4).stripTrailing(), echo));
+                """.formatted(extra.indent(2).stripTrailing(), tls.indent(4).stripTrailing(), echo));
         return resources.add(InProcessGateway.start(config));
     }
 
@@ -243,6 +250,32 @@ class TlsE2ETest {
                 assertThat(System.nanoTime()).as("the good pair is picked up").isLessThan(deadline);
                 Thread.sleep(50);
             }
+        }
+    }
+
+    @Test
+    void redirectHttpAnswers308ToHttpsKeepingHostPathAndQueryAndServesHealth() throws Exception {
+        Path folder = dir.resolve("redirect");
+        copy(certs.leaf("redirect", 30, "127.0.0.1"), folder, "server");
+        int plain;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            plain = s.getLocalPort();
+        }
+        try (InProcessGateway gateway = gateway(folder, "certificates: [ { cert: server.pem, key: server.key } ]",
+                "redirect-http: { port: " + plain + " }")) {
+            for (String method : List.of("GET", "POST")) {
+                RawHttp.Response r = RawHttp.send(plain, method + " /api/x?y=1&z=%2F HTTP/1.1\r\nHost: api.example:"
+                        + plain + "\r\nContent-Length: 0", new byte[0]);
+                assertThat(r.status()).isEqualTo(308);
+                assertThat(r.header("location")).isEqualTo("https://api.example:" + gateway.port() + "/api/x?y=1&z=%2F");
+            }
+            assertThat(RawHttp.send(plain, "GET /api/ HTTP/1.1\r\nHost: [::1]", null).header("location"))
+                    .isEqualTo("https://[::1]:" + gateway.port() + "/api/");
+            RawHttp.Response health = RawHttp.send(plain, "GET /health HTTP/1.1\r\nHost: a", null);
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.bodyText()).contains("serving");
+            Problems.assertProblem(RawHttp.send(plain, "GET /api/x HTTP/1.1\r\nHost: a b", null), 400);
+            assertThat(gateway.events()).contains("redirecting http://127.0.0.1:" + plain + " to https (308)");
         }
     }
 
