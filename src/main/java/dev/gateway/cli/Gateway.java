@@ -102,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             admin = new AdminServer(adminConfig, holder, server, metrics, reloader::last);
             adminPort = admin.start();
             events.info("admin listening on http://" + adminConfig.host() + ":" + adminPort
-                    + " (/metrics, /ready, /admin/routes, /admin/upstreams, /admin/config)");
+                    + " (/metrics, /ready, /admin/routes, /admin/upstreams, /admin/config, /admin/tls)");
         }
         int port;
         try {
@@ -116,7 +116,8 @@ public final class Gateway implements AutoCloseable {
         if (tls != null) tls.start();
         ConfigWatcher watcher = new ConfigWatcher(file, Duration.ofMillis(100), Duration.ofSeconds(1),
                 reloader::reloadNow);
-        events.info("gateway listening on " + listen.scheme() + "://" + listen.host() + ":" + port + " with " + file + " ("
+        events.info("gateway listening on " + listen.scheme() + "://" + listen.host() + ":" + port + " with " + file
+                + " ("
                 + loaded.config().routes().size() + " routes, " + loaded.config().upstreams().size()
                 + " upstreams, sha256 " + loaded.sha256().substring(0, 8) + ")");
         return new Gateway(loaded, server, admin, tls, accessLog, watcher, events, port, adminPort);

@@ -11,6 +11,7 @@ import dev.gateway.config.ConfigError;
 import dev.gateway.config.ConfigException;
 import dev.gateway.config.LoadedConfig;
 import dev.gateway.config.RouteConfig;
+import dev.gateway.config.TlsConfig;
 import dev.gateway.observe.RouteTable;
 import dev.gateway.proxy.PathRewrite;
 import dev.gateway.routing.Candidate;
@@ -19,6 +20,7 @@ import dev.gateway.routing.PathNormalizer;
 import dev.gateway.routing.Router;
 import dev.gateway.runtime.CompiledRoute;
 import dev.gateway.runtime.RuntimeSnapshot;
+import dev.gateway.tls.ServerIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +61,7 @@ final class RoutesCommand implements Callable<Integer> {
                     .collect(Collectors.toMap(RouteConfig::name, r -> r));
             if (!request.given()) {
                 table(out, loaded);
+                certificates(out, loaded);
                 return 0;
             }
             return explain(out, loaded, snapshot.router(), byName);
@@ -81,6 +84,22 @@ final class RoutesCommand implements Callable<Integer> {
                 line.append(c == row.length - 1 ? row[c] : String.format("%-" + (width[c] + 2) + "s", row[c]));
             }
             out.println(line.toString().stripTrailing());
+        }
+    }
+
+    /** Which certificate serves which names, and when each expires (the files as they are now). */
+    private static void certificates(PrintWriter out, LoadedConfig loaded) {
+        if (loaded.config().listen().tls().isEmpty()) return;
+        out.println();
+        out.println("TLS certificates (chosen by SNI; the first is the default):");
+        for (TlsConfig.CertificateFiles pair : loaded.config().listen().tls().get().certificates()) {
+            try {
+                ServerIdentity id = ServerIdentity.read(pair.cert(), pair.key());
+                out.println("  " + pair.cert() + ": " + String.join(", ", id.names()) + " (" + id.subject()
+                        + "), expires " + id.notAfter());
+            } catch (ServerIdentity.UnusableFile e) {
+                out.println("  " + pair.cert() + ": unusable now: " + e.getMessage());
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import dev.gateway.config.RedactedSource;
 import dev.gateway.observe.Metrics;
 import dev.gateway.observe.RouteTable;
 import dev.gateway.pipeline.Exchange;
+import dev.gateway.tls.ServerIdentity;
 import dev.gateway.pipeline.Json;
 import dev.gateway.pipeline.Problem;
 import dev.gateway.proxy.UpstreamPool;
@@ -32,7 +33,7 @@ import io.helidon.webserver.http.ServerResponse;
 public final class AdminServer {
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final List<String> PATHS = List.of("/metrics", "/health", "/ready", "/admin/routes",
-            "/admin/upstreams", "/admin/config");
+            "/admin/upstreams", "/admin/config", "/admin/tls");
 
     private final SnapshotHolder holder;
     private final GatewayServer gateway;
@@ -93,6 +94,8 @@ public final class AdminServer {
             case "/ready" -> GatewayHandler.ready(res, gateway.readiness(), head);
             case "/admin/routes" -> json(res, routes(), head);
             case "/admin/upstreams" -> json(res, upstreams(), head);
+            case "/admin/tls" -> json(res, Map.of("certificates",
+                    gateway.certificates().stream().map(ServerIdentity::summary).toList()), head);
             default -> json(res, config(), head);
         }
     }

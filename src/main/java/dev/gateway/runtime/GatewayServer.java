@@ -2,6 +2,7 @@ package dev.gateway.runtime;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -13,6 +14,7 @@ import dev.gateway.observe.EventLog;
 import dev.gateway.observe.Exposition;
 import dev.gateway.observe.Metrics;
 import dev.gateway.websocket.WebSocketSessions;
+import dev.gateway.tls.ServerIdentity;
 import dev.gateway.tls.ServerTls;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
@@ -41,6 +43,7 @@ public final class GatewayServer {
     private final Readiness readiness;
     private final WebSocketSessions webSockets;
     private final WebServer server;
+    private final ServerTls tls;
     /** The plain-HTTP listener answering 308 to this one ({@code listen.redirect-http}), or null. */
     private final RedirectServer redirect;
     private final String host;
@@ -50,6 +53,7 @@ public final class GatewayServer {
     public GatewayServer(ListenConfig listen, ServerTls tls, SnapshotHolder holder, AccessLog accessLog,
                          EventLog events, Metrics metrics) {
         this.holder = holder;
+        this.tls = tls;
         this.events = events;
         this.host = listen.host();
         this.requestedPort = listen.port();
@@ -156,6 +160,11 @@ public final class GatewayServer {
 
     public int port() {
         return server.port();
+    }
+
+    /** The certificate pairs serving now, in the config's order (the first is the default); empty on plain HTTP. */
+    public List<ServerIdentity> certificates() {
+        return tls == null ? List.of() : tls.identities();
     }
 
     public Readiness readiness() {

@@ -10,8 +10,10 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
@@ -92,6 +94,17 @@ public record ServerIdentity(Path certFile, Path keyFile, List<X509Certificate> 
     /** When the leaf certificate expires. */
     public Instant notAfter() {
         return leaf().getNotAfter().toInstant();
+    }
+
+    /** What the admin API and {@code gateway routes} show of this pair: files, subject, names, expiry. */
+    public Map<String, Object> summary() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cert", certFile.toString());
+        out.put("key", keyFile.toString());
+        out.put("subject", subject());
+        out.put("names", names);
+        out.put("not_after", notAfter().toString());
+        return out;
     }
 
     /** The leaf's subject, as the operator reads it ({@code CN=api.example.com}). */

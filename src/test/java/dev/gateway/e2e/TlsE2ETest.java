@@ -3,8 +3,10 @@ package dev.gateway.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -28,6 +30,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import dev.gateway.cli.Cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -276,6 +279,46 @@ class TlsE2ETest {
             assertThat(health.bodyText()).contains("serving");
             Problems.assertProblem(RawHttp.send(plain, "GET /api/x HTTP/1.1\r\nHost: a b", null), 400);
             assertThat(gateway.events()).contains("redirecting http://127.0.0.1:" + plain + " to https (308)");
+        }
+    }
+
+    @Test
+    void theServingCertificatesAreShownByRoutesTheAdminApiAndMetrics() throws Exception {
+        Path folder = dir.resolve("shown");
+        copy(certs.leaf("shown-api", 30, "api.example.com", "127.0.0.1"), folder, "api");
+        copy(certs.leaf("shown-org", 30, "*.example.org"), folder, "org");
+        Path config = Files.writeString(folder.resolve("gateway.yaml"), """
+                listen:
+                  host: 127.0.0.1
+                  shutdown-grace: 1s
+                  tls: { certificates: [ { cert: api.pem, key: api.key }, { cert: org.pem, key: org.key } ] }
+                admin: { port: 0 }
+                upstreams:
+                  echo: { targets: [ "http://127.0.0.1:%d" ] }
+                routes:
+                  - { name: api, path: /api/**, upstream: echo, auth: public }
+                """.formatted(echo));
+        String notAfter = TestCerts.certificate(folder.resolve("api.pem")).getNotAfter().toInstant().toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code = Cli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()), "routes", "--config", config.toString());
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("TLS certificates (chosen by SNI; the first is the "
+                + "default):").contains("  " + folder.resolve("api.pem") + ": api.example.com, 127.0.0.1 "
+                + "(CN=api.example.com), expires " + notAfter).contains(folder.resolve("org.pem") + ": *.example.org");
+        try (InProcessGateway gateway = resources.add(InProcessGateway.start(config))) {
+            HttpClient plain = resources.httpClient();
+            String tls = plain.send(HttpRequest.newBuilder(gateway.adminUri("/admin/tls")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(tls).contains("\"subject\":\"CN=api.example.com\"")
+                    .contains("\"not_after\":\"" + notAfter + "\"").contains("\"names\":[\"*.example.org\"]");
+            assertThat(tls.indexOf("api.example.com")).isLessThan(tls.indexOf("*.example.org"));
+            String metrics = plain.send(HttpRequest.newBuilder(gateway.adminUri("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("gateway_tls_certificate_expiry_timestamp_seconds{cert=\""
+                    + folder.resolve("api.pem") + "\",subject=\"CN=api.example.com\","
+                    + "names=\"api.example.com,127.0.0.1\"} "
+                    + TestCerts.certificate(folder.resolve("api.pem")).getNotAfter().toInstant().getEpochSecond());
         }
     }
 
