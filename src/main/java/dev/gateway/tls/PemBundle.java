@@ -109,17 +109,16 @@ public final class PemBundle {
         throw new IllegalArgumentException("the " + b.label() + " is not an RSA, EC or EdDSA key (or is corrupt)");
     }
 
-    /**
-     * Checks that {@code key} belongs to the first certificate and that each certificate is signed by the next one;
-     * throws IllegalArgumentException naming the problem.
-     */
-    public static void checkPair(List<X509Certificate> chain, PrivateKey key) {
-        if (chain.isEmpty()) throw new IllegalArgumentException("no certificate");
-        X509Certificate leaf = chain.getFirst();
+    /** Checks that {@code key} belongs to {@code leaf}; throws IllegalArgumentException saying it does not. */
+    public static void checkKey(X509Certificate leaf, PrivateKey key) {
         if (!belongs(key, leaf.getPublicKey())) {
             throw new IllegalArgumentException("the private key does not belong to certificate '"
                     + leaf.getSubjectX500Principal().getName() + "' (the first in the chain)");
         }
+    }
+
+    /** Checks that each certificate is signed by the next one; throws IllegalArgumentException naming the first gap. */
+    public static void checkChain(List<X509Certificate> chain) {
         for (int i = 1; i < chain.size(); i++) {
             X509Certificate child = chain.get(i - 1);
             X509Certificate issuer = chain.get(i);
@@ -135,6 +134,13 @@ public final class PemBundle {
                         .getSubjectX500Principal().getName() + "'); list the chain leaf first, then each issuer");
             }
         }
+    }
+
+    /** {@link #checkKey} with the chain's first certificate, then {@link #checkChain}. */
+    public static void checkPair(List<X509Certificate> chain, PrivateKey key) {
+        if (chain.isEmpty()) throw new IllegalArgumentException("no certificate");
+        checkKey(chain.getFirst(), key);
+        checkChain(chain);
     }
 
     private static boolean belongs(PrivateKey key, PublicKey pub) {

@@ -63,11 +63,14 @@ public record ServerIdentity(Path certFile, Path keyFile, List<X509Certificate> 
             throw new UnusableFile(true, "key file " + keyFile + ": " + e.getMessage());
         }
         try {
-            PemBundle.checkPair(chain, key);
+            PemBundle.checkKey(chain.getFirst(), key);
         } catch (IllegalArgumentException e) {
-            boolean keyAtFault = e.getMessage().contains("private key");
-            throw new UnusableFile(keyAtFault, (keyAtFault ? "key file " + keyFile : "certificate file " + certFile)
-                    + ": " + e.getMessage());
+            throw new UnusableFile(true, "key file " + keyFile + ": " + e.getMessage());
+        }
+        try {
+            PemBundle.checkChain(chain);
+        } catch (IllegalArgumentException e) {
+            throw new UnusableFile(false, "certificate file " + certFile + ": " + e.getMessage());
         }
         return new ServerIdentity(certFile, keyFile, chain, key, names(chain.getFirst()));
     }

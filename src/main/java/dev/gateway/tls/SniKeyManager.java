@@ -44,16 +44,19 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         String host = sniHost(session);
         ServerIdentity fallback = null;
         for (ServerIdentity id : identities.all()) {
-            if (!keyType.equals(id.key().getAlgorithm()) && !fits(keyType, id.key().getAlgorithm())) continue;
+            if (!fits(keyType, id.key().getAlgorithm())) continue;
             if (host != null && id.serves(host)) return identities.alias(id);
             if (fallback == null) fallback = id;
         }
         return fallback == null ? null : identities.alias(fallback);
     }
 
-    /** The JDK asks by signature key type: EdDSA keys are offered as Ed25519 or Ed448, RSA ones also for PSS. */
+    /**
+     * Whether a key of {@code keyAlgorithm} can sign for {@code keyType}: the JDK asks by signature key type, so
+     * EdDSA keys are offered as Ed25519 or Ed448, and RSA ones for PSS too.
+     */
     private static boolean fits(String keyType, String keyAlgorithm) {
-        return (keyType.startsWith("Ed") && keyAlgorithm.equals("EdDSA"))
+        return keyType.equals(keyAlgorithm) || (keyType.startsWith("Ed") && keyAlgorithm.equals("EdDSA"))
                 || (keyType.equals("RSASSA-PSS") && keyAlgorithm.equals("RSA"));
     }
 
@@ -84,8 +87,8 @@ final class SniKeyManager extends X509ExtendedKeyManager {
     @Override
     public String[] getServerAliases(String keyType, Principal[] issuers) {
         Identities identities = current.get();
-        return identities.all().stream().filter(id -> fits(keyType, id.key().getAlgorithm())
-                || keyType.equals(id.key().getAlgorithm())).map(identities::alias).toArray(String[]::new);
+        return identities.all().stream().filter(id -> fits(keyType, id.key().getAlgorithm()))
+                .map(identities::alias).toArray(String[]::new);
     }
 
     @Override
